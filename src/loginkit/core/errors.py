@@ -1,0 +1,194 @@
+"""TikTok's OAuth and Display API errors.
+
+Every refusal the emulator makes is one of these classes. Each carries TikTok's wire code, the
+HTTP status we answer with, and a public description; ``detail`` is an internal explanation that is
+logged (and shown on developer-facing pages) but never sent in an API body.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+__all__ = [
+    "AccessDenied",
+    "AccessTokenInvalid",
+    "ApiError",
+    "AuthorizePageError",
+    "InvalidClient",
+    "InvalidGrant",
+    "InvalidParams",
+    "InvalidRequest",
+    "InvalidScope",
+    "LoginKitError",
+    "OAuthError",
+    "RateLimited",
+    "ScopePermissionMissed",
+    "ServerError",
+    "TemporarilyUnavailable",
+    "UnauthorizedClient",
+    "UnsupportedGrantType",
+    "UnsupportedResponseType",
+]
+
+
+class LoginKitError(Exception):
+    """Base of every refusal the protocol core raises."""
+
+    code: ClassVar[str] = "server_error"
+    status: ClassVar[int] = 500
+    default_description: ClassVar[str] = "Internal error."
+
+    def __init__(self, description: str | None = None, *, detail: str | None = None) -> None:
+        self.description = description or self.default_description
+        self.detail = detail or self.description
+        super().__init__(self.detail)
+
+
+# ---- OAuth endpoints: flat {"error", "error_description", "log_id"} --------------------------
+
+
+class OAuthError(LoginKitError):
+    """An error of TikTok's OAuth endpoints (/v2/oauth/token/, /v2/oauth/revoke/).
+
+    Wire shape (TikTok, oauth-error-handling): ``{"error", "error_description", "log_id"}``.
+    """
+
+    code = "invalid_request"
+    status = 400
+    default_description = "The request parameters are malformed."
+    retry_after: int | None = None
+
+    def to_body(self, log_id: str) -> dict[str, str]:
+        return {"error": self.code, "error_description": self.description, "log_id": log_id}
+
+
+class InvalidRequest(OAuthError):
+    """A required parameter is missing or malformed. TikTok also answers a redirect_uri mismatch
+    and a PKCE failure with this code."""
+
+    code = "invalid_request"
+
+    @classmethod
+    def missing(cls, param: str) -> InvalidRequest:
+        # TikTok's documented example: "Client secret is missed in request."
+        name = param.replace("_", " ").capitalize()
+        return cls(f"{name} is missed in request.", detail=f"missing parameter {param!r}")
+
+
+class InvalidClient(OAuthError):
+    """Client authentication failed: unknown client_key or wrong client_secret (indistinguishable)."""
+
+    code = "invalid_client"
+    status = 401
+    default_description = "Client key or client secret is invalid."
+
+
+class InvalidGrant(OAuthError):
+    """The code or refresh token is invalid, expired, revoked, used, or issued to another client."""
+
+    code = "invalid_grant"
+    default_description = "Authorization code is expired or invalid."
+
+
+class InvalidScope(OAuthError):
+    """The scope is unknown, malformed or not enabled for the app."""
+
+    code = "invalid_scope"
+    default_description = "The scope is invalid."
+
+
+class UnauthorizedClient(OAuthError):
+    """The client may not use this grant or endpoint."""
+
+    code = "unauthorized_client"
+    default_description = "The client is not authorized to use this method."
+
+
+class UnsupportedGrantType(OAuthError):
+    code = "unsupported_grant_type"
+    default_description = "The grant type is not supported."
+
+
+class UnsupportedResponseType(OAuthError):
+    code = "unsupported_response_type"
+    default_description = "The response type is not supported."
+
+
+class AccessDenied(OAuthError):
+    code = "access_denied"
+    status = 403
+    default_description = "The resource owner or authorization server denied the request."
+
+
+class ServerError(OAuthError):
+    code = "server_error"
+    status = 500
+    default_description = "Internal server error."
+
+
+class TemporarilyUnavailable(OAuthError):
+    """Storage is unreachable; the request may be retried."""
+
+    code = "temporarily_unavailable"
+    status = 503
+    default_description = "The service is temporarily unavailable. Please retry later."
+
+
+class RateLimited(OAuthError):
+    """Too many requests (or too many failed client authentications); see ``retry_after``."""
+
+    code = "rate_limit_exceeded"
+    status = 429
+    default_description = "Too many requests. Please retry later."
+
+    def __init__(self, retry_after: int, description: str | None = None) -> None:
+        super().__init__(description)
+        self.retry_after = max(1, retry_after)
+
+
+# ---- Display API: {"data": {}, "error": {"code", "message", "log_id"}} -----------------------
+
+
+class ApiError(LoginKitError):
+    """An error of TikTok's v2 data APIs (tiktok-api-v2-error-handling)."""
+
+    code = "internal_error"
+    status = 500
+    default_description = "Internal error."
+
+    def to_body(self, log_id: str) -> dict[str, object]:
+        return {"data": {}, "error": {"code": self.code, "message": self.description, "log_id": log_id}}
+
+
+class AccessTokenInvalid(ApiError):
+    code = "access_token_invalid"
+    status = 401
+    default_description = "Access token is invalid, please refresh token and retry"
+
+
+class ScopePermissionMissed(ApiError):
+    code = "scope_permission_missed"
+    status = 400
+    default_description = "Some fields need additional scopes."
+
+
+class InvalidParams(ApiError):
+    code = "invalid_params"
+    status = 400
+    default_description = "Invalid parameters."
+
+
+# ---- Authorize page: never redirected, shown to the user ------------------------------------
+
+
+class AuthorizePageError(LoginKitError):
+    """A misconfigured authorize request. TikTok shows a page naming the parameter to correct
+    (``redirect_uri``, ``client_key``, ``scope``, ``code_challenge``, ``non_sandbox_target``...)
+    and never redirects, so a forged redirect_uri cannot receive anything."""
+
+    code = "invalid_request"
+    status = 400
+
+    def __init__(self, param: str, detail: str) -> None:
+        super().__init__(param, detail=detail)
+        self.param = param

@@ -1,0 +1,79 @@
+"""``grant_type=authorization_code`` on ``POST /v2/oauth/token/``.
+
+Request (form): ``client_key``, ``client_secret``, ``code`` (URL-decoded), ``grant_type``,
+``redirect_uri`` (as sent to authorize), ``code_verifier`` (when the code had a challenge).
+
+Response::
+
+    {"access_token": "act.…", "expires_in": 86400, "open_id": "…", "refresh_expires_in": 31536000,
+     "refresh_token": "rft.…", "scope": "user.info.basic,video.list", "token_type": "Bearer"}
+
+A code is consumed, never deleted: presenting it again is a replay, answered ``invalid_grant`` and
+punished by revoking every token issued from it (RFC 6749 §4.1.2). Of two racing redemptions
+exactly one wins; the loser is treated as a replay.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from loginkit.core import pkce
+from loginkit.core.context import Context
+from loginkit.core.errors import InvalidGrant, InvalidRequest
+from loginkit.core.models import App, AuthorizationCode, TokenResponse
+from loginkit.core.secrets import hash_secret
+from loginkit.core.tokens import mint_token_pair
+
+__all__ = ["authorization_code_grant"]
+
+REDIRECT_URI_MISMATCH = "Redirect_uri is not matched with the uri when requesting code."
+PKCE_FAILED = "Code verifier or code challenge is invalid."
+
+
+async def _replayed(ctx: Context, code: AuthorizationCode) -> InvalidGrant:
+    await ctx.store.revoke_grant(code.grant_id, ctx.clock.now())
+    return InvalidGrant(
+        "Authorization code has been used.",
+        detail=f"code replayed; grant {code.grant_id} revoked",
+    )
+
+
+def _check_pkce(code: AuthorizationCode, verifier: str | None) -> None:
+    if code.code_challenge is None:
+        if verifier is not None:
+            # A verifier for a code issued without a challenge: a downgrade attempt.
+            raise InvalidRequest(PKCE_FAILED, detail="code_verifier sent for a code without PKCE")
+        return
+    if verifier is None or not pkce.verify(verifier, code.code_challenge):
+        raise InvalidRequest(PKCE_FAILED, detail="code_verifier does not match code_challenge")
+
+
+async def authorization_code_grant(
+    ctx: Context, app: App, form: Mapping[str, str]
+) -> TokenResponse:
+    now = ctx.clock.now()
+    code = await ctx.store.get_code(hash_secret(form["code"]))
+    if code is None or code.client_key != app.client_key:
+        raise InvalidGrant("Authorization code is invalid.", detail="unknown code or other client")
+    if code.consumed_at is not None:
+        raise await _replayed(ctx, code)
+    if now >= code.expires_at:
+        raise InvalidGrant("Authorization code is expired.")
+    if form["redirect_uri"] != code.redirect_uri:
+        raise InvalidRequest(
+            REDIRECT_URI_MISMATCH,
+            detail=f"redirect_uri {form['redirect_uri']!r} != {code.redirect_uri!r}",
+        )
+    _check_pkce(code, form.get("code_verifier"))
+
+    pair = mint_token_pair(
+        ctx,
+        grant_id=code.grant_id,
+        client_key=app.client_key,
+        user_id=code.user_id,
+        scopes=code.scopes,
+        refresh_expires_at=now + ctx.policy.refresh_lifetime,
+    )
+    if not await ctx.store.redeem_code(code.code_hash, now, pair.records):
+        raise await _replayed(ctx, code)
+    return pair.response

@@ -1,0 +1,58 @@
+"""``grant_type=refresh_token`` on ``POST /v2/oauth/token/`` (and our alias ``/v2/oauth/token/refresh/``).
+
+Request (form): ``client_key``, ``client_secret``, ``grant_type=refresh_token``, ``refresh_token``.
+Response: the same seven fields as the code exchange.
+
+- The refresh token rotates; the one presented stops working (TikTok, November 2026 docs).
+- ``refresh_expires_in`` is what remains of the grant's lifetime, which refreshing never extends.
+- Scopes are carried over: they never grow.
+- The previous access token stays valid until its own expiry.
+- Presenting a rotated refresh token again is reuse: ``invalid_grant``, and (RFC 9700, switchable)
+  the whole grant is revoked. Of two racing refreshes one wins; the other counts as reuse.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from loginkit.core.context import Context
+from loginkit.core.errors import InvalidGrant
+from loginkit.core.models import App, Token, TokenKind, TokenResponse
+from loginkit.core.secrets import hash_secret
+from loginkit.core.tokens import mint_token_pair
+
+__all__ = ["refresh_token_grant"]
+
+INVALID = "Refresh token is invalid or expired."
+
+
+async def _reused(ctx: Context, token: Token) -> InvalidGrant:
+    if ctx.policy.revoke_grant_on_refresh_reuse and token.grant_id is not None:
+        await ctx.store.revoke_grant(token.grant_id, ctx.clock.now())
+    return InvalidGrant(INVALID, detail=f"rotated refresh token reused (grant {token.grant_id})")
+
+
+async def refresh_token_grant(ctx: Context, app: App, form: Mapping[str, str]) -> TokenResponse:
+    now = ctx.clock.now()
+    token = await ctx.store.get_token(hash_secret(form["refresh_token"]))
+    if token is None or token.kind is not TokenKind.REFRESH or token.client_key != app.client_key:
+        raise InvalidGrant(INVALID, detail="unknown refresh token or other client")
+    if token.revoked_at is not None:
+        raise InvalidGrant(INVALID, detail="refresh token revoked")
+    if token.rotated_at is not None:
+        raise await _reused(ctx, token)
+    if now >= token.expires_at:
+        raise InvalidGrant(INVALID, detail="refresh token expired")
+    assert token.grant_id is not None and token.user_id is not None  # refresh tokens have both
+
+    pair = mint_token_pair(
+        ctx,
+        grant_id=token.grant_id,
+        client_key=app.client_key,
+        user_id=token.user_id,
+        scopes=token.scopes,
+        refresh_expires_at=token.expires_at,
+    )
+    if not await ctx.store.rotate_refresh_token(token.token_hash, now, pair.records):
+        raise await _reused(ctx, token)
+    return pair.response

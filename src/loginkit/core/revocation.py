@@ -1,0 +1,27 @@
+"""``POST /v2/oauth/revoke/``: ``client_key``, ``client_secret``, ``token`` → ``{}``.
+
+The answer is the same whether or not the token existed, belonged to the caller or was already
+dead (RFC 7009): revoke is no oracle. Revoking an access or refresh token ends its whole grant, so
+the refresh token dies with the access token (the app leaves the user's connected apps).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from loginkit.core.context import Context
+from loginkit.core.models import App
+from loginkit.core.secrets import hash_secret
+
+__all__ = ["revoke"]
+
+
+async def revoke(ctx: Context, app: App, form: Mapping[str, str]) -> None:
+    token = await ctx.store.get_token(hash_secret(form["token"]))
+    if token is None or token.client_key != app.client_key or token.revoked_at is not None:
+        return
+    now = ctx.clock.now()
+    if token.grant_id is not None:
+        await ctx.store.revoke_grant(token.grant_id, now)
+    else:
+        await ctx.store.revoke_token(token.token_hash, now)

@@ -1,0 +1,162 @@
+"""The façade the HTTP layer calls: one method per endpoint, TikTok's rules inside.
+
+The service knows nothing of HTTP. It takes already-parsed parameters (a form or query as a
+mapping of single values) and returns wire bodies or raises ``loginkit.core.errors`` classes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+
+from loginkit.core.authorize import AuthorizeRequest, redirect_url, validate_authorize_request
+from loginkit.core.clock import SystemClock
+from loginkit.core.context import Context
+from loginkit.core.errors import (
+    InvalidClient,
+    InvalidRequest,
+    InvalidScope,
+    UnsupportedGrantType,
+)
+from loginkit.core.grants import GRANTS, REQUIRED_PARAMS
+from loginkit.core.models import App, AuthorizationCode, Grant, TokenResponse, User
+from loginkit.core.policy import Policy
+from loginkit.core.revocation import revoke
+from loginkit.core.scopes import BASIC_SCOPE, format_scopes
+from loginkit.core.secrets import hash_secret, new_code, new_id, secret_matches
+from loginkit.core.store import Store
+from loginkit.core.userinfo import user_info
+
+__all__ = ["AuthorizationService", "require"]
+
+
+def require(form: Mapping[str, str], params: tuple[str, ...]) -> None:
+    """Refuse the first missing or empty parameter, in TikTok's words."""
+    for param in params:
+        if not form.get(param):
+            raise InvalidRequest.missing(param)
+
+
+class AuthorizationService:
+    def __init__(
+        self, *, store: Store, policy: Policy, clock: SystemClock, avatar_base_url: str
+    ) -> None:
+        self.store = store
+        self.policy = policy
+        self.clock = clock
+        self.avatar_base_url = avatar_base_url
+        self._ctx: Context | None = None
+
+    async def start(self) -> None:
+        await self.store.open()
+        self.clock.offset = await self.store.get_clock_offset()
+        self._ctx = Context(self.store, self.clock, self.policy, await self.store.instance_secret())
+
+    @property
+    def ctx(self) -> Context:
+        if self._ctx is None:
+            raise RuntimeError("AuthorizationService.start() was not awaited")
+        return self._ctx
+
+    # ---- client authentication --------------------------------------------------------------
+
+    async def authenticate_client(self, form: Mapping[str, str]) -> App:
+        """The app whose client_key and client_secret are in ``form``.
+
+        An unknown key and a wrong secret get the same answer, after the same work.
+        """
+        require(form, ("client_key", "client_secret"))
+        app = await self.store.get_app(form["client_key"])
+        stored = app.secret_hash if app else hash_secret("\x00no such app")
+        if not secret_matches(form["client_secret"], stored) or app is None:
+            raise InvalidClient(detail=f"client authentication failed for {form['client_key']!r}")
+        return app
+
+    # ---- token endpoints --------------------------------------------------------------------
+
+    async def token(self, form: Mapping[str, str], *, default_grant: str | None = None) -> TokenResponse:
+        """``POST /v2/oauth/token/``; ``default_grant`` serves the refresh alias path."""
+        grant_type = form.get("grant_type") or default_grant
+        if not grant_type:
+            raise InvalidRequest.missing("grant_type")
+        if default_grant is not None and grant_type != default_grant:
+            raise UnsupportedGrantType(f"This endpoint only accepts grant_type={default_grant}.")
+        grant = GRANTS.get(grant_type)
+        if grant is None:
+            raise UnsupportedGrantType(detail=f"grant_type {grant_type!r}")
+        require(form, REQUIRED_PARAMS[grant_type])
+        app = await self.authenticate_client(form)
+        return await grant(self.ctx, app, form)
+
+    async def revoke(self, form: Mapping[str, str]) -> dict[str, object]:
+        """``POST /v2/oauth/revoke/`` → ``{}``."""
+        require(form, ("client_key", "client_secret", "token"))
+        app = await self.authenticate_client(form)
+        await revoke(self.ctx, app, form)
+        return {}
+
+    async def user_info(self, authorization: str | None, fields: str | None) -> dict[str, object]:
+        """``GET /v2/user/info/`` → the ``user`` object."""
+        return await user_info(self.ctx, authorization, fields, avatar_base_url=self.avatar_base_url)
+
+    # ---- authorize --------------------------------------------------------------------------
+
+    async def validate_authorize(self, params: Mapping[str, str]) -> AuthorizeRequest:
+        """Raises ``AuthorizePageError`` naming the parameter to correct; never redirects."""
+        app = await self.store.get_app(params.get("client_key", ""))
+        return validate_authorize_request(params, app, self.policy)
+
+    async def approve(self, req: AuthorizeRequest, user: User, granted: tuple[str, ...]) -> str:
+        """The user approved ``granted`` (⊆ requested): mint a code; returns the redirect URL."""
+        extra = [s for s in granted if s not in req.scopes]
+        if extra:
+            raise InvalidScope(f"Scopes not requested: {', '.join(extra)}.")
+        if BASIC_SCOPE in req.scopes and BASIC_SCOPE not in granted:
+            raise InvalidScope(f"{BASIC_SCOPE} is required when requested and cannot be declined.")
+        if not granted:
+            raise InvalidScope("At least one scope must be granted.")
+        now = self.clock.now()
+        raw_code = new_code()
+        grant = Grant(new_id(), req.app.client_key, user.user_id, granted, now)
+        code = AuthorizationCode(
+            code_hash=hash_secret(raw_code),
+            grant_id=grant.grant_id,
+            client_key=req.app.client_key,
+            user_id=user.user_id,
+            redirect_uri=req.redirect_uri,
+            scopes=granted,
+            expires_at=now + self.policy.code_lifetime,
+            code_challenge=req.code_challenge,
+        )
+        await self.store.create_grant(grant, code)
+        return redirect_url(
+            req.redirect_uri, {"code": raw_code, "scopes": format_scopes(granted), "state": req.state}
+        )
+
+    @staticmethod
+    def deny(req: AuthorizeRequest) -> str:
+        """The user cancelled: back to the app with ``error=access_denied``."""
+        return redirect_url(
+            req.redirect_uri,
+            {
+                "error": "access_denied",
+                "error_description": "The user denied the authorization request.",
+                "state": req.state,
+            },
+        )
+
+    # ---- emulator controls ------------------------------------------------------------------
+
+    async def advance_clock(self, seconds: int) -> int:
+        self.clock.advance(seconds)
+        await self.store.set_clock_offset(self.clock.offset)
+        return self.clock.now()
+
+    async def reset(self) -> None:
+        await self.store.reset()
+        self.clock.offset = 0
+
+    async def rotate_secret(self, app: App, new_secret: str) -> App:
+        updated = replace(app, secret_hash=hash_secret(new_secret))
+        await self.store.update_app(updated)
+        return updated

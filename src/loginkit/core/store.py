@@ -1,0 +1,100 @@
+"""The storage contract the core is given.
+
+It lives in the core (not in ``loginkit.storage``) so that the protocol code depends only on this
+interface; ``loginkit.storage`` holds its two implementations, SQLite and PostgreSQL.
+
+Every method is one atomic unit of work, durably committed before it returns: a token handed to a
+client has been written first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from loginkit.core.models import App, AuthorizationCode, Grant, Token, User
+
+__all__ = ["AlreadyExists", "Store", "StoreUnavailable"]
+
+
+class StoreUnavailable(Exception):
+    """The database cannot be reached or failed; the request may be retried."""
+
+
+class AlreadyExists(Exception):
+    """A record with the same key (client_key, user_id, username) exists."""
+
+
+class Store(Protocol):
+    async def open(self) -> None:
+        """Connect and apply pending schema migrations."""
+
+    async def close(self) -> None: ...
+
+    async def instance_secret(self) -> str:
+        """A random secret made once per database, from which open_id and union_id derive."""
+        ...
+
+    # ---- apps -------------------------------------------------------------------------------
+    async def create_app(self, app: App) -> None:
+        """Raises: AlreadyExists if the client_key is taken."""
+
+    async def get_app(self, client_key: str) -> App | None: ...
+
+    async def list_apps(self) -> list[App]: ...
+
+    async def update_app(self, app: App) -> bool:
+        """Returns: whether an app with that client_key existed."""
+        ...
+
+    async def delete_app(self, client_key: str) -> bool:
+        """Delete the app with its grants, codes and tokens. Returns whether it existed."""
+        ...
+
+    # ---- users ------------------------------------------------------------------------------
+    async def create_user(self, user: User) -> None:
+        """Raises: AlreadyExists if the user_id or username is taken."""
+
+    async def get_user(self, user_id: str) -> User | None: ...
+
+    async def get_user_by_username(self, username: str) -> User | None: ...
+
+    async def list_users(self) -> list[User]: ...
+
+    # ---- grants and codes -------------------------------------------------------------------
+    async def create_grant(self, grant: Grant, code: AuthorizationCode) -> None:
+        """Record a user's approval and the authorization code that carries it."""
+
+    async def get_code(self, code_hash: str) -> AuthorizationCode | None: ...
+
+    async def redeem_code(self, code_hash: str, now: int, tokens: Sequence[Token]) -> bool:
+        """Mark the code consumed and save ``tokens``, atomically.
+
+        Returns: False, saving nothing, if the code was already consumed (a lost race).
+        """
+        ...
+
+    async def revoke_grant(self, grant_id: str, now: int) -> None:
+        """Revoke the grant and every token issued under it."""
+
+    # ---- tokens -----------------------------------------------------------------------------
+    async def add_token(self, token: Token) -> None: ...
+
+    async def get_token(self, token_hash: str) -> Token | None: ...
+
+    async def rotate_refresh_token(self, old_hash: str, now: int, tokens: Sequence[Token]) -> bool:
+        """Mark the live refresh token ``old_hash`` rotated and save ``tokens``, atomically.
+
+        Returns: False, saving nothing, if it was no longer live (rotated or revoked meanwhile).
+        """
+        ...
+
+    async def revoke_token(self, token_hash: str, now: int) -> None: ...
+
+    # ---- emulator state ---------------------------------------------------------------------
+    async def get_clock_offset(self) -> int: ...
+
+    async def set_clock_offset(self, seconds: int) -> None: ...
+
+    async def reset(self) -> None:
+        """Delete every app, user, grant, code and token, and the clock offset."""

@@ -1,0 +1,72 @@
+"""``GET /v2/user/info/?fields=…`` (Display API), gated by the token's scopes.
+
+Answers ``{"data": {"user": {…}}, "error": {"code": "ok", "message": "", "log_id": …}}`` with
+exactly the requested fields, in alphabetical order as in TikTok's example.
+"""
+
+from __future__ import annotations
+
+from loginkit.core.context import Context
+from loginkit.core.errors import AccessTokenInvalid, InvalidParams, ScopePermissionMissed
+from loginkit.core.models import TokenKind, User
+from loginkit.core.scopes import USER_FIELDS, missing_scopes_for_fields, split_commas
+from loginkit.core.secrets import hash_secret
+
+__all__ = ["user_info"]
+
+
+def bearer_token(authorization: str | None) -> str:
+    scheme, _, value = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        raise AccessTokenInvalid(detail="no Bearer token in the Authorization header")
+    return value.strip()
+
+
+def _profile_values(user: User, avatar_base_url: str) -> dict[str, object]:
+    avatar = user.avatar_url or f"{avatar_base_url}/{user.user_id}.svg"
+    return {
+        "avatar_url": avatar,
+        "avatar_url_100": avatar if user.avatar_url else f"{avatar}?size=100",
+        "avatar_large_url": avatar if user.avatar_url else f"{avatar}?size=720",
+        "display_name": user.display_name,
+        "bio_description": user.bio_description,
+        "profile_deep_link": f"https://www.tiktok.com/@{user.username}",
+        "is_verified": user.is_verified,
+        "username": user.username,
+        "follower_count": user.follower_count,
+        "following_count": user.following_count,
+        "likes_count": user.likes_count,
+        "video_count": user.video_count,
+    }
+
+
+async def user_info(
+    ctx: Context, authorization: str | None, fields_param: str | None, *, avatar_base_url: str
+) -> dict[str, object]:
+    """The ``user`` object for the token in ``authorization``."""
+    raw = bearer_token(authorization)
+    token = await ctx.store.get_token(hash_secret(raw))
+    if token is None or token.kind is not TokenKind.ACCESS or not token.is_live(ctx.clock.now()):
+        # clt. tokens are app-only: TikTok documents no user info for them.
+        raise AccessTokenInvalid(detail="unknown, expired, revoked or non-user token")
+    assert token.user_id is not None
+    fields = split_commas(fields_param or "")
+    if not fields:
+        raise InvalidParams("The fields parameter is required.")
+    unknown = [f for f in fields if f not in USER_FIELDS]
+    if unknown:
+        raise InvalidParams(f"Invalid fields: {','.join(unknown)}.")
+    missing = missing_scopes_for_fields(fields, token.scopes)
+    if missing:
+        raise ScopePermissionMissed(
+            f"Some fields need additional scopes: {','.join(missing)}.",
+            detail=f"token scopes {','.join(token.scopes)}; fields {','.join(fields)}",
+        )
+    user = await ctx.store.get_user(token.user_id)
+    app = await ctx.store.get_app(token.client_key)
+    if user is None or app is None:
+        raise AccessTokenInvalid(detail="the token's user or app was deleted")
+    values = _profile_values(user, avatar_base_url)
+    values["open_id"] = ctx.open_id(app.client_key, user.user_id)
+    values["union_id"] = ctx.union_id(app.developer_id, user.user_id)
+    return {name: values[name] for name in sorted(fields)}

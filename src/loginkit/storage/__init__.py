@@ -1,0 +1,23 @@
+"""Storage backends for the emulator: SQLite (embedded default) and PostgreSQL."""
+
+from __future__ import annotations
+
+from loginkit.core.store import Store
+
+__all__ = ["open_store"]
+
+
+def open_store(url: str) -> Store:
+    """The store for ``url``: ``sqlite:///path`` or ``postgresql://user@host/db``.
+
+    Raises: ValueError for any other scheme.
+    """
+    if url.startswith("sqlite:///"):
+        from loginkit.storage.sqlite import SQLiteStore
+
+        return SQLiteStore(url.removeprefix("sqlite:///"))
+    if url.startswith(("postgresql://", "postgres://", "postgresql+asyncpg://")):
+        from loginkit.storage.postgres import PostgresStore
+
+        return PostgresStore(url.replace("postgres://", "postgresql://", 1))
+    raise ValueError(f"unsupported database URL {url!r}: use sqlite:///PATH or postgresql://…")

@@ -1,0 +1,99 @@
+"""The Store contract implemented once over SQLAlchemy; backends differ only in how they run it."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+from typing import Concatenate, ParamSpec, TypeVar
+
+from sqlalchemy import Connection
+
+from loginkit.core.models import App, AuthorizationCode, Grant, Token, User
+from loginkit.storage import operations as ops
+
+__all__ = ["SQLStore"]
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+class SQLStore(ABC):
+    """Implements ``loginkit.core.store.Store`` by running ``loginkit.storage.operations``."""
+
+    @abstractmethod
+    async def run(
+        self, operation: Callable[Concatenate[Connection, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """Run one operation in its own unit of work, committed durably before returning.
+
+        Raises: ``StoreUnavailable`` when the database cannot be reached.
+        """
+
+    @abstractmethod
+    async def open(self) -> None: ...
+
+    @abstractmethod
+    async def close(self) -> None: ...
+
+    async def instance_secret(self) -> str:
+        return await self.run(ops.instance_secret)
+
+    async def create_app(self, app: App) -> None:
+        await self.run(ops.create_app, app)
+
+    async def get_app(self, client_key: str) -> App | None:
+        return await self.run(ops.get_app, client_key)
+
+    async def list_apps(self) -> list[App]:
+        return await self.run(ops.list_apps)
+
+    async def update_app(self, app: App) -> bool:
+        return await self.run(ops.update_app, app)
+
+    async def delete_app(self, client_key: str) -> bool:
+        return await self.run(ops.delete_app, client_key)
+
+    async def create_user(self, user: User) -> None:
+        await self.run(ops.create_user, user)
+
+    async def get_user(self, user_id: str) -> User | None:
+        return await self.run(ops.get_user, user_id)
+
+    async def get_user_by_username(self, username: str) -> User | None:
+        return await self.run(ops.get_user_by_username, username)
+
+    async def list_users(self) -> list[User]:
+        return await self.run(ops.list_users)
+
+    async def create_grant(self, grant: Grant, code: AuthorizationCode) -> None:
+        await self.run(ops.create_grant, grant, code)
+
+    async def get_code(self, code_hash: str) -> AuthorizationCode | None:
+        return await self.run(ops.get_code, code_hash)
+
+    async def redeem_code(self, code_hash: str, now: int, tokens: Sequence[Token]) -> bool:
+        return await self.run(ops.redeem_code, code_hash, now, tokens)
+
+    async def revoke_grant(self, grant_id: str, now: int) -> None:
+        await self.run(ops.revoke_grant, grant_id, now)
+
+    async def add_token(self, token: Token) -> None:
+        await self.run(ops.add_token, token)
+
+    async def get_token(self, token_hash: str) -> Token | None:
+        return await self.run(ops.get_token, token_hash)
+
+    async def rotate_refresh_token(self, old_hash: str, now: int, tokens: Sequence[Token]) -> bool:
+        return await self.run(ops.rotate_refresh_token, old_hash, now, tokens)
+
+    async def revoke_token(self, token_hash: str, now: int) -> None:
+        await self.run(ops.revoke_token, token_hash, now)
+
+    async def get_clock_offset(self) -> int:
+        return await self.run(ops.get_clock_offset)
+
+    async def set_clock_offset(self, seconds: int) -> None:
+        await self.run(ops.set_clock_offset, seconds)
+
+    async def reset(self) -> None:
+        await self.run(ops.reset)

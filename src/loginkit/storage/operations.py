@@ -1,0 +1,256 @@
+"""Every store operation, written once as a function of a SQLAlchemy connection.
+
+Both backends run these: SQLite in its writer thread (several per commit), PostgreSQL through
+``AsyncConnection.run_sync``, one transaction each. Each function is one unit of work.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from loginkit.core.models import App, AuthorizationCode, Grant, Platform, Token, TokenKind, User
+from loginkit.core.store import AlreadyExists
+from loginkit.storage.schema import apps, codes, grants, meta, tokens, users
+
+INSTANCE_SECRET = "instance_secret"
+CLOCK_OFFSET = "clock_offset"
+
+
+def _csv(values: Sequence[str]) -> str:
+    return ",".join(values)
+
+
+def _split(value: str) -> tuple[str, ...]:
+    return tuple(v for v in value.split(",") if v)
+
+
+# ---- row <-> record ----------------------------------------------------------------------------
+
+
+def _app_row(app: App) -> dict[str, Any]:
+    return {
+        "client_key": app.client_key, "name": app.name, "secret_hash": app.secret_hash,
+        "platform": app.platform.value, "redirect_uris": json.dumps(list(app.redirect_uris)),
+        "scopes": _csv(app.scopes), "developer_id": app.developer_id, "created_at": app.created_at,
+    }
+
+
+def _app(row: Any) -> App:
+    return App(
+        client_key=row.client_key, name=row.name, secret_hash=row.secret_hash,
+        platform=Platform(row.platform), redirect_uris=tuple(json.loads(row.redirect_uris)),
+        scopes=_split(row.scopes), developer_id=row.developer_id, created_at=row.created_at,
+    )
+
+
+def _user_row(user: User) -> dict[str, Any]:
+    return {name: getattr(user, name) for name in users.c.keys()}
+
+
+def _user(row: Any) -> User:
+    return User(**{name: getattr(row, name) for name in users.c.keys()})
+
+
+def _code(row: Any) -> AuthorizationCode:
+    return AuthorizationCode(
+        code_hash=row.code_hash, grant_id=row.grant_id, client_key=row.client_key,
+        user_id=row.user_id, redirect_uri=row.redirect_uri, scopes=_split(row.scopes),
+        expires_at=row.expires_at, code_challenge=row.code_challenge, consumed_at=row.consumed_at,
+    )
+
+
+def _token_row(token: Token) -> dict[str, Any]:
+    return {
+        "token_hash": token.token_hash, "kind": token.kind.value, "client_key": token.client_key,
+        "grant_id": token.grant_id, "user_id": token.user_id, "scopes": _csv(token.scopes),
+        "expires_at": token.expires_at, "created_at": token.created_at,
+        "revoked_at": token.revoked_at, "rotated_at": token.rotated_at,
+    }
+
+
+def _token(row: Any) -> Token:
+    return Token(
+        token_hash=row.token_hash, kind=TokenKind(row.kind), client_key=row.client_key,
+        grant_id=row.grant_id, user_id=row.user_id, scopes=_split(row.scopes),
+        expires_at=row.expires_at, created_at=row.created_at, revoked_at=row.revoked_at,
+        rotated_at=row.rotated_at,
+    )
+
+
+def _insert_unique(conn: Connection, table: Any, row: dict[str, Any], what: str) -> None:
+    # A savepoint keeps the surrounding transaction usable after the duplicate-key error.
+    try:
+        with conn.begin_nested():
+            conn.execute(insert(table), row)
+    except IntegrityError as exc:
+        raise AlreadyExists(what) from exc
+
+
+# ---- meta ---------------------------------------------------------------------------------------
+
+
+def _get_meta(conn: Connection, key: str) -> str | None:
+    value: str | None = conn.scalar(select(meta.c.value).where(meta.c.key == key))
+    return value
+
+
+def _set_meta(conn: Connection, key: str, value: str) -> None:
+    if conn.execute(update(meta).where(meta.c.key == key).values(value=value)).rowcount == 0:
+        conn.execute(insert(meta), {"key": key, "value": value})
+
+
+def instance_secret(conn: Connection) -> str:
+    existing = _get_meta(conn, INSTANCE_SECRET)
+    if existing is not None:
+        return existing
+    value = secrets.token_hex(32)
+    _set_meta(conn, INSTANCE_SECRET, value)
+    return value
+
+
+def get_clock_offset(conn: Connection) -> int:
+    return int(_get_meta(conn, CLOCK_OFFSET) or 0)
+
+
+def set_clock_offset(conn: Connection, seconds: int) -> None:
+    _set_meta(conn, CLOCK_OFFSET, str(seconds))
+
+
+# ---- apps ---------------------------------------------------------------------------------------
+
+
+def create_app(conn: Connection, app: App) -> None:
+    _insert_unique(conn, apps, _app_row(app), f"client_key {app.client_key!r}")
+
+
+def get_app(conn: Connection, client_key: str) -> App | None:
+    row = conn.execute(select(apps).where(apps.c.client_key == client_key)).first()
+    return _app(row) if row else None
+
+
+def list_apps(conn: Connection) -> list[App]:
+    return [_app(r) for r in conn.execute(select(apps).order_by(apps.c.created_at, apps.c.name))]
+
+
+def update_app(conn: Connection, app: App) -> bool:
+    stmt = update(apps).where(apps.c.client_key == app.client_key).values(_app_row(app))
+    return conn.execute(stmt).rowcount == 1
+
+
+def delete_app(conn: Connection, client_key: str) -> bool:
+    for table in (tokens, codes, grants):
+        conn.execute(delete(table).where(table.c.client_key == client_key))
+    return conn.execute(delete(apps).where(apps.c.client_key == client_key)).rowcount == 1
+
+
+# ---- users --------------------------------------------------------------------------------------
+
+
+def create_user(conn: Connection, user: User) -> None:
+    _insert_unique(conn, users, _user_row(user), f"user {user.username!r}")
+
+
+def get_user(conn: Connection, user_id: str) -> User | None:
+    row = conn.execute(select(users).where(users.c.user_id == user_id)).first()
+    return _user(row) if row else None
+
+
+def get_user_by_username(conn: Connection, username: str) -> User | None:
+    row = conn.execute(select(users).where(users.c.username == username)).first()
+    return _user(row) if row else None
+
+
+def list_users(conn: Connection) -> list[User]:
+    return [_user(r) for r in conn.execute(select(users).order_by(users.c.created_at, users.c.username))]
+
+
+# ---- grants, codes, tokens ----------------------------------------------------------------------
+
+
+def create_grant(conn: Connection, grant: Grant, code: AuthorizationCode) -> None:
+    conn.execute(insert(grants), {
+        "grant_id": grant.grant_id, "client_key": grant.client_key, "user_id": grant.user_id,
+        "scopes": _csv(grant.scopes), "created_at": grant.created_at, "revoked_at": None,
+    })
+    conn.execute(insert(codes), {
+        "code_hash": code.code_hash, "grant_id": code.grant_id, "client_key": code.client_key,
+        "user_id": code.user_id, "redirect_uri": code.redirect_uri, "scopes": _csv(code.scopes),
+        "code_challenge": code.code_challenge, "expires_at": code.expires_at, "consumed_at": None,
+    })
+
+
+def get_code(conn: Connection, code_hash: str) -> AuthorizationCode | None:
+    row = conn.execute(select(codes).where(codes.c.code_hash == code_hash)).first()
+    return _code(row) if row else None
+
+
+def redeem_code(conn: Connection, code_hash: str, now: int, new_tokens: Sequence[Token]) -> bool:
+    consumed = conn.execute(
+        update(codes)
+        .where(codes.c.code_hash == code_hash, codes.c.consumed_at.is_(None))
+        .values(consumed_at=now)
+    )
+    if consumed.rowcount != 1:
+        return False
+    conn.execute(insert(tokens), [_token_row(t) for t in new_tokens])
+    return True
+
+
+def revoke_grant(conn: Connection, grant_id: str, now: int) -> None:
+    conn.execute(
+        update(grants)
+        .where(grants.c.grant_id == grant_id, grants.c.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    conn.execute(
+        update(tokens)
+        .where(tokens.c.grant_id == grant_id, tokens.c.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+
+
+def add_token(conn: Connection, token: Token) -> None:
+    conn.execute(insert(tokens), _token_row(token))
+
+
+def get_token(conn: Connection, token_hash: str) -> Token | None:
+    row = conn.execute(select(tokens).where(tokens.c.token_hash == token_hash)).first()
+    return _token(row) if row else None
+
+
+def rotate_refresh_token(
+    conn: Connection, old_hash: str, now: int, new_tokens: Sequence[Token]
+) -> bool:
+    rotated = conn.execute(
+        update(tokens)
+        .where(
+            tokens.c.token_hash == old_hash,
+            tokens.c.rotated_at.is_(None),
+            tokens.c.revoked_at.is_(None),
+        )
+        .values(rotated_at=now)
+    )
+    if rotated.rowcount != 1:
+        return False
+    conn.execute(insert(tokens), [_token_row(t) for t in new_tokens])
+    return True
+
+
+def revoke_token(conn: Connection, token_hash: str, now: int) -> None:
+    conn.execute(
+        update(tokens)
+        .where(tokens.c.token_hash == token_hash, tokens.c.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+
+
+def reset(conn: Connection) -> None:
+    for table in (tokens, codes, grants, users, apps):
+        conn.execute(delete(table))
+    conn.execute(delete(meta).where(meta.c.key == CLOCK_OFFSET))

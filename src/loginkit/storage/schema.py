@@ -1,0 +1,85 @@
+"""The tables, defined once for both backends (SQLAlchemy Core)."""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, Boolean, Column, MetaData, String, Table, Text
+
+__all__ = ["apps", "codes", "grants", "meta", "metadata", "tokens", "users"]
+
+metadata = MetaData()
+
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+apps = Table(
+    "apps",
+    metadata,
+    Column("client_key", String(64), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("secret_hash", String(64), nullable=False),
+    Column("platform", String(16), nullable=False),
+    Column("redirect_uris", Text, nullable=False),  # JSON list
+    Column("scopes", Text, nullable=False),  # comma-separated
+    Column("developer_id", String(64), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("user_id", String(64), primary_key=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("display_name", Text, nullable=False),
+    Column("avatar_url", Text, nullable=False),
+    Column("bio_description", Text, nullable=False),
+    Column("is_verified", Boolean, nullable=False),
+    Column("follower_count", BigInteger, nullable=False),
+    Column("following_count", BigInteger, nullable=False),
+    Column("likes_count", BigInteger, nullable=False),
+    Column("video_count", BigInteger, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+)
+
+grants = Table(
+    "grants",
+    metadata,
+    Column("grant_id", String(64), primary_key=True),
+    Column("client_key", String(64), nullable=False, index=True),
+    Column("user_id", String(64), nullable=False, index=True),
+    Column("scopes", Text, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("revoked_at", BigInteger),
+)
+
+codes = Table(
+    "codes",
+    metadata,
+    Column("code_hash", String(64), primary_key=True),
+    Column("grant_id", String(64), nullable=False),
+    Column("client_key", String(64), nullable=False, index=True),
+    Column("user_id", String(64), nullable=False),
+    Column("redirect_uri", Text, nullable=False),
+    Column("scopes", Text, nullable=False),
+    Column("code_challenge", String(128)),
+    Column("expires_at", BigInteger, nullable=False),
+    Column("consumed_at", BigInteger),
+)
+
+tokens = Table(
+    "tokens",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("client_key", String(64), nullable=False, index=True),
+    Column("grant_id", String(64), index=True),
+    Column("user_id", String(64)),
+    Column("scopes", Text, nullable=False),
+    Column("expires_at", BigInteger, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("revoked_at", BigInteger),
+    Column("rotated_at", BigInteger),
+)

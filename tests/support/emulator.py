@@ -1,0 +1,128 @@
+"""Start a real emulator process on a free loopback port, for black-box tests."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx2
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@dataclass
+class EmulatorProcess:
+    """A running ``loginkit serve``; ``control`` talks to its control API with the admin token."""
+
+    base_url: str
+    admin_token: str
+    database_url: str
+    process: subprocess.Popen[bytes]
+    http: httpx2.Client = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.http = httpx2.Client(
+            base_url=self.base_url,
+            headers={"Authorization": f"Bearer {self.admin_token}"},
+            timeout=10,
+        )
+
+    def control(self, method: str, path: str, json: Any = None) -> Any:
+        response = self.http.request(method, path, json=json)
+        assert response.status_code < 300, (response.status_code, response.text)
+        return response.json()
+
+    def create_app(self, **fields: Any) -> dict[str, Any]:
+        body = {
+            "name": "Test app",
+            "redirect_uris": ["https://app.example.com/callback/"],
+            "scopes": ["user.info.basic", "user.info.profile", "user.info.stats", "video.list"],
+            "platform": "web",
+        } | fields
+        result: dict[str, Any] = self.control("POST", "/emulator/apps", body)
+        return result
+
+    def create_user(self, **fields: Any) -> dict[str, Any]:
+        body = {"username": f"user{secrets.token_hex(4)}", "display_name": "Test User"} | fields
+        result: dict[str, Any] = self.control("POST", "/emulator/users", body)
+        return result
+
+    def authorize(
+        self, app: dict[str, Any], user: dict[str, Any], scopes: Sequence[str], **extra: Any
+    ) -> str:
+        """Approve ``scopes`` as ``user``; returns the authorization code (URL-decoded)."""
+        from urllib.parse import parse_qs, urlsplit
+
+        body = {
+            "user_id": user["user_id"],
+            "approve": list(scopes),
+            "client_key": app["client_key"],
+            "redirect_uri": extra.pop("redirect_uri", app["redirect_uris"][0]),
+            "scope": ",".join(extra.pop("requested", scopes)),
+            "state": extra.pop("state", "st"),
+            "response_type": "code",
+        } | extra
+        redirect_to = self.control("POST", "/emulator/authorize", body)["redirect_to"]
+        return parse_qs(urlsplit(redirect_to).query)["code"][0]
+
+    def stop(self) -> None:
+        self.http.close()
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+@contextmanager
+def run_emulator(
+    tmp_path: Path, *args: str, database_url: str | None = None, env: dict[str, str] | None = None
+) -> Iterator[EmulatorProcess]:
+    """``loginkit serve`` on a free port with its own SQLite file; stopped on exit."""
+    port = free_port()
+    token = secrets.token_urlsafe(24)
+    db = database_url or f"sqlite:///{tmp_path / f'emulator-{port}.sqlite3'}"
+    command = [
+        sys.executable, "-m", "loginkit", "serve", "--host", "127.0.0.1", "--port", str(port),
+        "--database-url", db, "--admin-token", token, *args,
+    ]
+    log = open(tmp_path / f"emulator-{port}.log", "wb")  # noqa: SIM115 - closed below
+    process = subprocess.Popen(
+        command, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        if process.poll() is not None:
+            log.close()
+            raise RuntimeError(f"emulator exited: {(tmp_path / f'emulator-{port}.log').read_text()}")
+        try:
+            if httpx2.get(f"{base_url}/healthz", timeout=1).status_code == 200:
+                break
+        except httpx2.TransportError:
+            pass
+        if time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError("emulator did not become healthy within 30 s")
+        time.sleep(0.05)
+    emulator = EmulatorProcess(base_url, token, db, process)
+    try:
+        yield emulator
+    finally:
+        emulator.stop()
+        log.close()
