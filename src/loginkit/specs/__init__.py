@@ -1,0 +1,13 @@
+"""The API descriptions loginkit ships: OpenAPI, Arazzo, Naftiko and the schemas that check them."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+
+__all__ = ["specs_dir"]
+
+
+def specs_dir() -> Path:
+    """The directory holding ``openapi/``, ``arazzo/``, ``schemas/`` (installed or in the checkout)."""
+    return Path(str(files(__name__)))
