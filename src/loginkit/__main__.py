@@ -1,0 +1,3 @@
+from loginkit.cli import main
+
+main()

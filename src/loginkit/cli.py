@@ -1,0 +1,260 @@
+"""The ``loginkit`` command."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from loginkit.config import DEFAULT_DATABASE_URL, Settings
+from loginkit.core.policy import LifetimeProfile, Policy
+
+__all__ = ["main"]
+
+
+@click.group()
+@click.version_option(package_name="loginkit")
+def main() -> None:
+    """loginkit: Log in with TikTok, end to end and offline."""
+
+
+def _policy_options(f: Any) -> Any:
+    options = [
+        click.option("--profile", type=click.Choice([p.value for p in LifetimeProfile]),
+                     default="classic", envvar="LOGINKIT_PROFILE", show_default=True,
+                     help="Token lifetimes: classic (24 h / 365 d) or 2026 (2 h / 180 d)."),
+        click.option("--access-token-lifetime", type=click.IntRange(min=1), default=None,
+                     envvar="LOGINKIT_ACCESS_TOKEN_LIFETIME", help="Seconds; overrides the profile."),
+        click.option("--refresh-token-lifetime", type=click.IntRange(min=1), default=None,
+                     envvar="LOGINKIT_REFRESH_TOKEN_LIFETIME", help="Seconds; overrides the profile."),
+        click.option("--require-pkce-for-web/--no-require-pkce-for-web", default=False,
+                     envvar="LOGINKIT_REQUIRE_PKCE_FOR_WEB", show_default=True),
+        click.option("--revoke-on-refresh-reuse/--no-revoke-on-refresh-reuse", default=True,
+                     envvar="LOGINKIT_REVOKE_ON_REFRESH_REUSE", show_default=True,
+                     help="Revoke the whole grant when a rotated refresh token is presented."),
+        click.option("--strict", is_flag=True, envvar="LOGINKIT_STRICT",
+                     help="Refuse loopback http redirect URIs for web apps."),
+        click.option("--oauth-errors-http-200", is_flag=True, envvar="LOGINKIT_OAUTH_ERRORS_HTTP_200",
+                     help="Answer OAuth errors with HTTP 200, as TikTok was seen doing."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+def _server_options(f: Any) -> Any:
+    options = [
+        click.option("--host", default="127.0.0.1", envvar="LOGINKIT_HOST", show_default=True),
+        click.option("--port", type=click.IntRange(0, 65535), default=8000,
+                     envvar="LOGINKIT_PORT", show_default=True),
+        click.option("--database-url", default=DEFAULT_DATABASE_URL, envvar="LOGINKIT_DATABASE_URL",
+                     show_default=True, help="sqlite:///PATH or postgresql://USER@HOST/DB"),
+        click.option("--admin-token", envvar="LOGINKIT_ADMIN_TOKEN",
+                     help="Bearer token of the control API; generated if not given."),
+        click.option("--public-url", envvar="LOGINKIT_PUBLIC_URL",
+                     help="Base URL clients use (default http://HOST:PORT)."),
+        click.option("--seed", "seed_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                     envvar="LOGINKIT_SEED", help="YAML file of apps and users to load."),
+        click.option("--no-demo", is_flag=True, envvar="LOGINKIT_NO_DEMO",
+                     help="Do not load the demo apps and users into an empty database."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return _policy_options(f)
+
+
+def settings_from_options(options: dict[str, Any]) -> Settings:
+    policy = Policy(
+        profile=LifetimeProfile(options["profile"]),
+        access_token_lifetime=options["access_token_lifetime"],
+        refresh_token_lifetime=options["refresh_token_lifetime"],
+        require_pkce_for_web=options["require_pkce_for_web"],
+        revoke_grant_on_refresh_reuse=options["revoke_on_refresh_reuse"],
+        strict_redirect_uris=options["strict"],
+    )
+    return Settings(
+        host=options["host"],
+        port=options["port"],
+        database_url=options["database_url"],
+        admin_token=options["admin_token"] or secrets.token_urlsafe(24),
+        public_url=options["public_url"],
+        policy=policy,
+        oauth_errors_http_200=options["oauth_errors_http_200"],
+        seed_demo=not options["no_demo"],
+        seed_file=options["seed_file"],
+    )
+
+
+def _banner(settings: Settings) -> str:
+    from loginkit.seed import demo_seed
+
+    lines = [
+        f"loginkit emulator  {settings.base_url}",
+        f"  authorize        {settings.base_url}/v2/auth/authorize/",
+        f"  token            {settings.base_url}/v2/oauth/token/",
+        f"  user info        {settings.base_url}/v2/user/info/",
+        f"  database         {settings.database_url}",
+        f"  admin token      {settings.admin_token}",
+    ]
+    if settings.seed_demo:
+        for app in demo_seed(settings.base_url)["apps"]:
+            lines.append(f"  demo app         {app['name']} ({app['platform']}): "
+                         f"client_key={app['client_key']} client_secret={app['client_secret']}")
+        users = ", ".join(u["username"] for u in demo_seed(settings.base_url)["users"])
+        lines.append(f"  test users       {users}")
+    return "\n".join(lines)
+
+
+@main.command()
+@_server_options
+def serve(**options: Any) -> None:
+    """Run the TikTok-compatible authorization server."""
+    import uvicorn
+
+    from loginkit.server.app import create_app
+    from loginkit.server.logging import configure_logging
+
+    settings = settings_from_options(options)
+    configure_logging()
+    click.echo(_banner(settings), err=True)
+    uvicorn.run(
+        create_app(settings), host=settings.host, port=settings.port,
+        log_level="warning", access_log=False, lifespan="on",
+    )
+
+
+@main.command()
+@_server_options
+def up(**options: Any) -> None:
+    """Everything for local development: the emulator (gateway and demo join as they land)."""
+    serve.callback(**options)  # type: ignore[misc]
+
+
+# ---- apps and users (through the control API of a running emulator) ----------------------------
+
+
+def _control(ctx: click.Context) -> Any:
+    import httpx2
+
+    base_url, token = ctx.obj["base_url"], ctx.obj["admin_token"]
+    if not token:
+        raise click.UsageError("the control API needs --admin-token or LOGINKIT_ADMIN_TOKEN")
+    return httpx2.Client(base_url=base_url, headers={"Authorization": f"Bearer {token}"}, timeout=10)
+
+
+def _call(ctx: click.Context, method: str, path: str, body: Any = None) -> Any:
+    import httpx2
+
+    try:
+        with _control(ctx) as http:
+            response = http.request(method, path, json=body)
+    except httpx2.TransportError as exc:
+        raise click.ClickException(f"cannot reach the emulator at {ctx.obj['base_url']}: {exc}") from exc
+    if response.status_code >= 400:
+        try:
+            message = response.json().get("error_description") or response.text
+        except ValueError:
+            message = response.text
+        raise click.ClickException(f"{response.status_code}: {message}")
+    return response.json() if response.content else None
+
+
+def _output(data: Any, as_json: bool, columns: tuple[str, ...]) -> None:
+    if as_json:
+        click.echo(json.dumps(data, indent=2))
+        return
+    rows = data if isinstance(data, list) else [data]
+    for row in rows:
+        click.echo("  ".join(f"{c}={','.join(row[c]) if isinstance(row[c], list) else row[c]}"
+                             for c in columns if c in row))
+
+
+def _client_options(f: Any) -> Any:
+    f = click.option("--admin-token", envvar="LOGINKIT_ADMIN_TOKEN", help="Control API token.")(f)
+    return click.option("--base-url", default="http://127.0.0.1:8000", envvar="LOGINKIT_BASE_URL",
+                        show_default=True, help="The running emulator.")(f)
+
+
+@main.group()
+@_client_options
+@click.pass_context
+def apps(ctx: click.Context, base_url: str, admin_token: str | None) -> None:
+    """Manage the emulator's apps."""
+    ctx.obj = {"base_url": base_url.rstrip("/"), "admin_token": admin_token}
+
+
+_APP_COLUMNS = ("client_key", "client_secret", "name", "platform", "redirect_uris", "scopes")
+
+
+@apps.command("create")
+@click.option("--name", required=True)
+@click.option("--redirect-uri", "redirect_uris", multiple=True, help="Repeat for several.")
+@click.option("--scope", "scopes", multiple=True, default=("user.info.basic",), show_default=True)
+@click.option("--platform", type=click.Choice(["web", "desktop", "android", "ios"]), default="web")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def apps_create(ctx: click.Context, name: str, redirect_uris: tuple[str, ...],
+                scopes: tuple[str, ...], platform: str, as_json: bool) -> None:
+    body = {"name": name, "redirect_uris": list(redirect_uris), "scopes": list(scopes),
+            "platform": platform}
+    _output(_call(ctx, "POST", "/emulator/apps", body), as_json, _APP_COLUMNS)
+
+
+@apps.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def apps_list(ctx: click.Context, as_json: bool) -> None:
+    _output(_call(ctx, "GET", "/emulator/apps"), as_json, _APP_COLUMNS)
+
+
+@apps.command("show")
+@click.argument("client_key")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def apps_show(ctx: click.Context, client_key: str, as_json: bool) -> None:
+    _output(_call(ctx, "GET", f"/emulator/apps/{client_key}"), as_json, _APP_COLUMNS)
+
+
+@apps.command("delete")
+@click.argument("client_key")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def apps_delete(ctx: click.Context, client_key: str, as_json: bool) -> None:
+    _call(ctx, "DELETE", f"/emulator/apps/{client_key}")
+    _output({"deleted": client_key}, as_json, ("deleted",))
+
+
+@main.group()
+@_client_options
+@click.pass_context
+def users(ctx: click.Context, base_url: str, admin_token: str | None) -> None:
+    """Manage the emulator's test users."""
+    ctx.obj = {"base_url": base_url.rstrip("/"), "admin_token": admin_token}
+
+
+_USER_COLUMNS = ("user_id", "username", "display_name")
+
+
+@users.command("create")
+@click.option("--username", required=True)
+@click.option("--display-name")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def users_create(ctx: click.Context, username: str, display_name: str | None, as_json: bool) -> None:
+    body = {"username": username, "display_name": display_name or username}
+    _output(_call(ctx, "POST", "/emulator/users", body), as_json, _USER_COLUMNS)
+
+
+@users.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def users_list(ctx: click.Context, as_json: bool) -> None:
+    _output(_call(ctx, "GET", "/emulator/users"), as_json, _USER_COLUMNS)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

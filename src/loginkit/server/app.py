@@ -1,0 +1,62 @@
+"""``create_app(settings)``: the emulator as one Starlette application."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from loginkit.config import Settings
+from loginkit.core.clock import SystemClock
+from loginkit.core.service import AuthorizationService
+from loginkit.seed import apply_seed, demo_seed, load_seed_file
+from loginkit.server.routes import authorize, control, oauth, user
+from loginkit.server.throttle import AuthFailureThrottle
+from loginkit.storage import open_store
+
+__all__ = ["create_app"]
+
+
+async def healthz(request: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+def create_app(settings: Settings) -> Starlette:
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        store = open_store(settings.database_url)
+        service = AuthorizationService(
+            store=store,
+            policy=settings.policy,
+            clock=SystemClock(),
+            avatar_base_url=f"{settings.base_url}/avatars",
+        )
+        await service.start()
+        try:
+            now = service.clock.now()
+            if settings.seed_demo and not await store.list_apps():
+                await apply_seed(store, demo_seed(settings.base_url), now)
+            if settings.seed_file is not None:
+                await apply_seed(store, load_seed_file(settings.seed_file), now)
+            app.state.service = service
+            yield
+        finally:
+            await store.close()
+
+    app = Starlette(
+        routes=[
+            Route("/healthz", healthz, methods=["GET"]),
+            *oauth.routes,
+            *user.routes,
+            *authorize.routes,
+            *control.routes,
+        ],
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.throttle = AuthFailureThrottle(settings.auth_failures_per_minute)
+    return app

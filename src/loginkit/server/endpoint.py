@@ -1,0 +1,111 @@
+"""The wrapper every HTTP endpoint runs in: log_id, TikTok-shaped errors, one log line.
+
+Errors are rendered in the shape of the endpoint's family: OAuth endpoints answer TikTok's flat
+``{error, error_description, log_id}``, the Display API its ``{data, error}`` envelope, and pages
+an HTML error page. No exception reaches the client as a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from enum import Enum
+from functools import wraps
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from loginkit.core.errors import (
+    ApiError,
+    LoginKitError,
+    OAuthError,
+    ServerError,
+    TemporarilyUnavailable,
+)
+from loginkit.core.secrets import new_log_id
+from loginkit.core.store import StoreUnavailable
+from loginkit.server.logging import log_request
+
+__all__ = ["Family", "endpoint", "no_store"]
+
+Handler = Callable[[Request], Awaitable[Response]]
+log = logging.getLogger("loginkit.server")
+
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+class Family(Enum):
+    OAUTH = "oauth"
+    API = "api"
+    CONTROL = "control"
+
+
+class _ApiUnavailable(ApiError):
+    code = "internal_error"
+    status = 503
+    default_description = "The service is temporarily unavailable. Please retry later."
+
+
+class _ApiInternal(ApiError):
+    pass
+
+
+def no_store(response: Response) -> Response:
+    response.headers.update(NO_STORE)
+    return response
+
+
+def _as_family_error(exc: Exception, family: Family) -> LoginKitError:
+    if isinstance(exc, LoginKitError):
+        return exc
+    if isinstance(exc, StoreUnavailable):
+        return _ApiUnavailable() if family is Family.API else TemporarilyUnavailable(detail=str(exc))
+    return _ApiInternal() if family is Family.API else ServerError()
+
+
+def render_error(error: LoginKitError, log_id: str, request: Request) -> Response:
+    if isinstance(error, ApiError):
+        return JSONResponse(error.to_body(log_id), status_code=error.status)
+    if isinstance(error, OAuthError):
+        quirk_200 = request.app.state.settings.oauth_errors_http_200
+        status = 200 if quirk_200 and error.status < 500 and error.status != 429 else error.status
+        response = no_store(JSONResponse(error.to_body(log_id), status_code=status))
+        if error.retry_after is not None:
+            response.headers["Retry-After"] = str(error.retry_after)
+        return response
+    return JSONResponse(OAuthError(error.description).to_body(log_id), status_code=error.status)
+
+
+def endpoint(family: Family) -> Callable[[Handler], Handler]:
+    def decorate(handler: Handler) -> Handler:
+        @wraps(handler)
+        async def run(request: Request) -> Response:
+            log_id = new_log_id()
+            request.state.log_id = log_id
+            started = time.perf_counter()
+            outcome, detail = "ok", None
+            try:
+                response = await handler(request)
+            except Exception as exc:
+                if not isinstance(exc, LoginKitError | StoreUnavailable):
+                    log.exception("unhandled error", extra={"fields": {"log_id": log_id}})
+                error = _as_family_error(exc, family)
+                outcome, detail = error.code, error.detail
+                response = render_error(error, log_id, request)
+            response.headers["x-tt-logid"] = log_id
+            log_request(
+                log_id=log_id,
+                method=request.method,
+                path=request.url.path,
+                status=response.status_code,
+                outcome=outcome,
+                detail=detail,
+                client_key=getattr(request.state, "client_key", None),
+                duration_ms=round((time.perf_counter() - started) * 1000, 2),
+            )
+            return response
+
+        return run
+
+    return decorate

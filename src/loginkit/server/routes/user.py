@@ -1,0 +1,33 @@
+"""``GET /v2/user/info/`` (Display API)."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from loginkit.core.errors import InvalidParams, InvalidRequest
+from loginkit.server.context import service
+from loginkit.server.endpoint import Family, endpoint
+from loginkit.server.forms import parse_params
+
+__all__ = ["routes"]
+
+
+@endpoint(Family.API)
+async def user_info(request: Request) -> Response:
+    try:
+        query = parse_params(request.url.query)
+    except InvalidRequest as exc:
+        raise InvalidParams(exc.description, detail=exc.detail) from exc
+    user = await service(request).user_info(
+        request.headers.get("authorization"), query.get("fields")
+    )
+    body = {"data": {"user": user}, "error": {"code": "ok", "message": "", "log_id": request.state.log_id}}
+    return JSONResponse(body)
+
+
+routes = [
+    Route("/v2/user/info/", user_info, methods=["GET"]),
+    Route("/v2/user/info", user_info, methods=["GET"]),
+]
