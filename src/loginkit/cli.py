@@ -24,22 +24,53 @@ def main() -> None:
 
 def _policy_options(f: Any) -> Any:
     options = [
-        click.option("--profile", type=click.Choice([p.value for p in LifetimeProfile]),
-                     default="classic", envvar="LOGINKIT_PROFILE", show_default=True,
-                     help="Token lifetimes: classic (24 h / 365 d) or 2026 (2 h / 180 d)."),
-        click.option("--access-token-lifetime", type=click.IntRange(min=1), default=None,
-                     envvar="LOGINKIT_ACCESS_TOKEN_LIFETIME", help="Seconds; overrides the profile."),
-        click.option("--refresh-token-lifetime", type=click.IntRange(min=1), default=None,
-                     envvar="LOGINKIT_REFRESH_TOKEN_LIFETIME", help="Seconds; overrides the profile."),
-        click.option("--require-pkce-for-web/--no-require-pkce-for-web", default=False,
-                     envvar="LOGINKIT_REQUIRE_PKCE_FOR_WEB", show_default=True),
-        click.option("--revoke-on-refresh-reuse/--no-revoke-on-refresh-reuse", default=True,
-                     envvar="LOGINKIT_REVOKE_ON_REFRESH_REUSE", show_default=True,
-                     help="Revoke the whole grant when a rotated refresh token is presented."),
-        click.option("--strict", is_flag=True, envvar="LOGINKIT_STRICT",
-                     help="Refuse loopback http redirect URIs for web apps."),
-        click.option("--oauth-errors-http-200", is_flag=True, envvar="LOGINKIT_OAUTH_ERRORS_HTTP_200",
-                     help="Answer OAuth errors with HTTP 200, as TikTok was seen doing."),
+        click.option(
+            "--profile",
+            type=click.Choice([p.value for p in LifetimeProfile]),
+            default="classic",
+            envvar="LOGINKIT_PROFILE",
+            show_default=True,
+            help="Token lifetimes: classic (24 h / 365 d) or 2026 (2 h / 180 d).",
+        ),
+        click.option(
+            "--access-token-lifetime",
+            type=click.IntRange(min=1),
+            default=None,
+            envvar="LOGINKIT_ACCESS_TOKEN_LIFETIME",
+            help="Seconds; overrides the profile.",
+        ),
+        click.option(
+            "--refresh-token-lifetime",
+            type=click.IntRange(min=1),
+            default=None,
+            envvar="LOGINKIT_REFRESH_TOKEN_LIFETIME",
+            help="Seconds; overrides the profile.",
+        ),
+        click.option(
+            "--require-pkce-for-web/--no-require-pkce-for-web",
+            default=False,
+            envvar="LOGINKIT_REQUIRE_PKCE_FOR_WEB",
+            show_default=True,
+        ),
+        click.option(
+            "--revoke-on-refresh-reuse/--no-revoke-on-refresh-reuse",
+            default=True,
+            envvar="LOGINKIT_REVOKE_ON_REFRESH_REUSE",
+            show_default=True,
+            help="Revoke the whole grant when a rotated refresh token is presented.",
+        ),
+        click.option(
+            "--strict",
+            is_flag=True,
+            envvar="LOGINKIT_STRICT",
+            help="Refuse loopback http redirect URIs for web apps.",
+        ),
+        click.option(
+            "--oauth-errors-http-200",
+            is_flag=True,
+            envvar="LOGINKIT_OAUTH_ERRORS_HTTP_200",
+            help="Answer OAuth errors with HTTP 200, as TikTok was seen doing.",
+        ),
     ]
     for option in reversed(options):
         f = option(f)
@@ -49,18 +80,43 @@ def _policy_options(f: Any) -> Any:
 def _server_options(f: Any) -> Any:
     options = [
         click.option("--host", default="127.0.0.1", envvar="LOGINKIT_HOST", show_default=True),
-        click.option("--port", type=click.IntRange(0, 65535), default=8000,
-                     envvar="LOGINKIT_PORT", show_default=True),
-        click.option("--database-url", default=DEFAULT_DATABASE_URL, envvar="LOGINKIT_DATABASE_URL",
-                     show_default=True, help="sqlite:///PATH or postgresql://USER@HOST/DB"),
-        click.option("--admin-token", envvar="LOGINKIT_ADMIN_TOKEN",
-                     help="Bearer token of the control API; generated if not given."),
-        click.option("--public-url", envvar="LOGINKIT_PUBLIC_URL",
-                     help="Base URL clients use (default http://HOST:PORT)."),
-        click.option("--seed", "seed_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-                     envvar="LOGINKIT_SEED", help="YAML file of apps and users to load."),
-        click.option("--no-demo", is_flag=True, envvar="LOGINKIT_NO_DEMO",
-                     help="Do not load the demo apps and users into an empty database."),
+        click.option(
+            "--port",
+            type=click.IntRange(0, 65535),
+            default=8000,
+            envvar="LOGINKIT_PORT",
+            show_default=True,
+        ),
+        click.option(
+            "--database-url",
+            default=DEFAULT_DATABASE_URL,
+            envvar="LOGINKIT_DATABASE_URL",
+            show_default=True,
+            help="sqlite:///PATH or postgresql://USER@HOST/DB",
+        ),
+        click.option(
+            "--admin-token",
+            envvar="LOGINKIT_ADMIN_TOKEN",
+            help="Bearer token of the control API; generated if not given.",
+        ),
+        click.option(
+            "--public-url",
+            envvar="LOGINKIT_PUBLIC_URL",
+            help="Base URL clients use (default http://HOST:PORT).",
+        ),
+        click.option(
+            "--seed",
+            "seed_file",
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            envvar="LOGINKIT_SEED",
+            help="YAML file of apps and users to load.",
+        ),
+        click.option(
+            "--no-demo",
+            is_flag=True,
+            envvar="LOGINKIT_NO_DEMO",
+            help="Do not load the demo apps and users into an empty database.",
+        ),
     ]
     for option in reversed(options):
         f = option(f)
@@ -102,8 +158,10 @@ def _banner(settings: Settings) -> str:
     ]
     if settings.seed_demo:
         for app in demo_seed(settings.base_url)["apps"]:
-            lines.append(f"  demo app         {app['name']} ({app['platform']}): "
-                         f"client_key={app['client_key']} client_secret={app['client_secret']}")
+            lines.append(
+                f"  demo app         {app['name']} ({app['platform']}): "
+                f"client_key={app['client_key']} client_secret={app['client_secret']}"
+            )
         users = ", ".join(u["username"] for u in demo_seed(settings.base_url)["users"])
         lines.append(f"  test users       {users}")
     return "\n".join(lines)
@@ -122,8 +180,12 @@ def serve(**options: Any) -> None:
     configure_logging()
     click.echo(_banner(settings), err=True)
     uvicorn.run(
-        create_app(settings), host=settings.host, port=settings.port,
-        log_level="warning", access_log=False, lifespan="on",
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level="warning",
+        access_log=False,
+        lifespan="on",
     )
 
 
@@ -143,7 +205,9 @@ def _control(ctx: click.Context) -> Any:
     base_url, token = ctx.obj["base_url"], ctx.obj["admin_token"]
     if not token:
         raise click.UsageError("the control API needs --admin-token or LOGINKIT_ADMIN_TOKEN")
-    return httpx2.Client(base_url=base_url, headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    return httpx2.Client(
+        base_url=base_url, headers={"Authorization": f"Bearer {token}"}, timeout=10
+    )
 
 
 def _call(ctx: click.Context, method: str, path: str, body: Any = None) -> Any:
@@ -153,7 +217,9 @@ def _call(ctx: click.Context, method: str, path: str, body: Any = None) -> Any:
         with _control(ctx) as http:
             response = http.request(method, path, json=body)
     except httpx2.TransportError as exc:
-        raise click.ClickException(f"cannot reach the emulator at {ctx.obj['base_url']}: {exc}") from exc
+        raise click.ClickException(
+            f"cannot reach the emulator at {ctx.obj['base_url']}: {exc}"
+        ) from exc
     if response.status_code >= 400:
         try:
             message = response.json().get("error_description") or response.text
@@ -169,14 +235,24 @@ def _output(data: Any, as_json: bool, columns: tuple[str, ...]) -> None:
         return
     rows = data if isinstance(data, list) else [data]
     for row in rows:
-        click.echo("  ".join(f"{c}={','.join(row[c]) if isinstance(row[c], list) else row[c]}"
-                             for c in columns if c in row))
+        click.echo(
+            "  ".join(
+                f"{c}={','.join(row[c]) if isinstance(row[c], list) else row[c]}"
+                for c in columns
+                if c in row
+            )
+        )
 
 
 def _client_options(f: Any) -> Any:
     f = click.option("--admin-token", envvar="LOGINKIT_ADMIN_TOKEN", help="Control API token.")(f)
-    return click.option("--base-url", default="http://127.0.0.1:8000", envvar="LOGINKIT_BASE_URL",
-                        show_default=True, help="The running emulator.")(f)
+    return click.option(
+        "--base-url",
+        default="http://127.0.0.1:8000",
+        envvar="LOGINKIT_BASE_URL",
+        show_default=True,
+        help="The running emulator.",
+    )(f)
 
 
 @main.group()
@@ -197,10 +273,20 @@ _APP_COLUMNS = ("client_key", "client_secret", "name", "platform", "redirect_uri
 @click.option("--platform", type=click.Choice(["web", "desktop", "android", "ios"]), default="web")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def apps_create(ctx: click.Context, name: str, redirect_uris: tuple[str, ...],
-                scopes: tuple[str, ...], platform: str, as_json: bool) -> None:
-    body = {"name": name, "redirect_uris": list(redirect_uris), "scopes": list(scopes),
-            "platform": platform}
+def apps_create(
+    ctx: click.Context,
+    name: str,
+    redirect_uris: tuple[str, ...],
+    scopes: tuple[str, ...],
+    platform: str,
+    as_json: bool,
+) -> None:
+    body = {
+        "name": name,
+        "redirect_uris": list(redirect_uris),
+        "scopes": list(scopes),
+        "platform": platform,
+    }
     _output(_call(ctx, "POST", "/emulator/apps", body), as_json, _APP_COLUMNS)
 
 
@@ -244,7 +330,9 @@ _USER_COLUMNS = ("user_id", "username", "display_name")
 @click.option("--display-name")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def users_create(ctx: click.Context, username: str, display_name: str | None, as_json: bool) -> None:
+def users_create(
+    ctx: click.Context, username: str, display_name: str | None, as_json: bool
+) -> None:
     body = {"username": username, "display_name": display_name or username}
     _output(_call(ctx, "POST", "/emulator/users", body), as_json, _USER_COLUMNS)
 

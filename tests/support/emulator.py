@@ -98,8 +98,19 @@ def run_emulator(
     token = secrets.token_urlsafe(24)
     db = database_url or f"sqlite:///{tmp_path / f'emulator-{port}.sqlite3'}"
     command = [
-        sys.executable, "-m", "loginkit", "serve", "--host", "127.0.0.1", "--port", str(port),
-        "--database-url", db, "--admin-token", token, *args,
+        sys.executable,
+        "-m",
+        "loginkit",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--database-url",
+        db,
+        "--admin-token",
+        token,
+        *args,
     ]
     log = open(tmp_path / f"emulator-{port}.log", "wb")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
@@ -110,7 +121,9 @@ def run_emulator(
     while True:
         if process.poll() is not None:
             log.close()
-            raise RuntimeError(f"emulator exited: {(tmp_path / f'emulator-{port}.log').read_text()}")
+            raise RuntimeError(
+                f"emulator exited: {(tmp_path / f'emulator-{port}.log').read_text()}"
+            )
         try:
             if httpx2.get(f"{base_url}/healthz", timeout=1).status_code == 200:
                 break

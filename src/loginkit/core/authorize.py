@@ -56,9 +56,7 @@ def check_response_type(req: AuthorizeRequest, policy: Policy) -> None:
     """- ``response_type`` is ``code``, the only one TikTok supports"""
     value = req.params.get("response_type", "")
     if value != "code":
-        raise AuthorizePageError(
-            "response_type", f"response_type must be 'code', got {value!r}."
-        )
+        raise AuthorizePageError("response_type", f"response_type must be 'code', got {value!r}.")
 
 
 def check_scope(req: AuthorizeRequest, policy: Policy) -> None:
@@ -97,7 +95,11 @@ def check_pkce(req: AuthorizeRequest, policy: Policy) -> None:
         )
     if challenge is None:
         if req.app.platform.requires_pkce or policy.require_pkce_for_web:
-            who = f"{req.app.platform.value} apps" if req.app.platform.requires_pkce else "this server"
+            who = (
+                f"{req.app.platform.value} apps"
+                if req.app.platform.requires_pkce
+                else "this server"
+            )
             raise AuthorizePageError("code_challenge", f"PKCE is required for {who}.")
         return
     if not pkce.challenge_is_well_formed(challenge):

@@ -76,7 +76,7 @@ class InvalidRequest(OAuthError):
 
 
 class InvalidClient(OAuthError):
-    """Client authentication failed: unknown client_key or wrong client_secret (indistinguishable)."""
+    """Client authentication failed: unknown client_key or wrong client_secret (alike)."""
 
     code = "invalid_client"
     status = 401
@@ -157,7 +157,10 @@ class ApiError(LoginKitError):
     default_description = "Internal error."
 
     def to_body(self, log_id: str) -> dict[str, object]:
-        return {"data": {}, "error": {"code": self.code, "message": self.description, "log_id": log_id}}
+        return {
+            "data": {},
+            "error": {"code": self.code, "message": self.description, "log_id": log_id},
+        }
 
 
 class AccessTokenInvalid(ApiError):

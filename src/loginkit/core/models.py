@@ -111,7 +111,7 @@ class TokenResponse:
 
     access_token: str
     expires_in: int
-    token_type: str = "Bearer"
+    token_type: str = "Bearer"  # noqa: S105 - the scheme name
     open_id: str | None = None
     refresh_token: str | None = None
     refresh_expires_in: int | None = None

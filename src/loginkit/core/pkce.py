@@ -34,7 +34,7 @@ def create_verifier(length: int = 64) -> str:
 
 
 def create_challenge(verifier: str, encoding: str = "hex") -> str:
-    """The S256 challenge of ``verifier``; ``encoding`` is ``hex`` (TikTok desktop) or ``base64url``."""
+    """The S256 challenge of ``verifier`` in ``hex`` (TikTok desktop) or ``base64url``."""
     digest = hashlib.sha256(verifier.encode("ascii")).digest()
     if encoding == "hex":
         return digest.hex()

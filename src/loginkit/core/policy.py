@@ -31,7 +31,7 @@ class Policy:
     code_lifetime: int = 300
     """Ours: TikTok documents none."""
     require_pkce_for_web: bool = False
-    """TikTok documents PKCE for desktop and mobile only; some integrators see it enforced on web."""
+    """TikTok documents PKCE for desktop and mobile only; some integrators see it on web."""
     revoke_grant_on_refresh_reuse: bool = True
     """RFC 9700: presenting a rotated refresh token revokes the whole grant."""
     strict_redirect_uris: bool = False

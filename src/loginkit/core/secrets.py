@@ -66,7 +66,7 @@ def new_id() -> str:
 
 
 def new_log_id(now: float | None = None) -> str:
-    """``YYYYMMDDHHMMSS`` (UTC) + 20 uppercase hex digits, like ``202206221854370101130062072500FFA2``."""
+    """``YYYYMMDDHHMMSS`` (UTC) + 20 uppercase hex: ``202206221854370101130062072500FFA2``."""
     stamp = time.strftime("%Y%m%d%H%M%S", time.gmtime(time.time() if now is None else now))
     return stamp + secrets.token_hex(10).upper()
 

@@ -74,7 +74,9 @@ class AuthorizationService:
 
     # ---- token endpoints --------------------------------------------------------------------
 
-    async def token(self, form: Mapping[str, str], *, default_grant: str | None = None) -> TokenResponse:
+    async def token(
+        self, form: Mapping[str, str], *, default_grant: str | None = None
+    ) -> TokenResponse:
         """``POST /v2/oauth/token/``; ``default_grant`` serves the refresh alias path."""
         grant_type = form.get("grant_type") or default_grant
         if not grant_type:
@@ -97,7 +99,9 @@ class AuthorizationService:
 
     async def user_info(self, authorization: str | None, fields: str | None) -> dict[str, object]:
         """``GET /v2/user/info/`` → the ``user`` object."""
-        return await user_info(self.ctx, authorization, fields, avatar_base_url=self.avatar_base_url)
+        return await user_info(
+            self.ctx, authorization, fields, avatar_base_url=self.avatar_base_url
+        )
 
     # ---- authorize --------------------------------------------------------------------------
 
@@ -130,7 +134,8 @@ class AuthorizationService:
         )
         await self.store.create_grant(grant, code)
         return redirect_url(
-            req.redirect_uri, {"code": raw_code, "scopes": format_scopes(granted), "state": req.state}
+            req.redirect_uri,
+            {"code": raw_code, "scopes": format_scopes(granted), "state": req.state},
         )
 
     @staticmethod

@@ -40,8 +40,14 @@ def mint_token_pair(
 
     def record(kind: TokenKind, raw: str, expires_at: int) -> Token:
         return Token(
-            token_hash=hash_secret(raw), kind=kind, client_key=client_key, expires_at=expires_at,
-            created_at=now, scopes=scopes, grant_id=grant_id, user_id=user_id,
+            token_hash=hash_secret(raw),
+            kind=kind,
+            client_key=client_key,
+            expires_at=expires_at,
+            created_at=now,
+            scopes=scopes,
+            grant_id=grant_id,
+            user_id=user_id,
         )
 
     records = (

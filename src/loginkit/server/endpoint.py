@@ -60,7 +60,9 @@ def _as_family_error(exc: Exception, family: Family) -> LoginKitError:
     if isinstance(exc, LoginKitError):
         return exc
     if isinstance(exc, StoreUnavailable):
-        return _ApiUnavailable() if family is Family.API else TemporarilyUnavailable(detail=str(exc))
+        return (
+            _ApiUnavailable() if family is Family.API else TemporarilyUnavailable(detail=str(exc))
+        )
     return _ApiInternal() if family is Family.API else ServerError()
 
 

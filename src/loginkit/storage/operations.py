@@ -18,7 +18,7 @@ from loginkit.core.models import App, AuthorizationCode, Grant, Platform, Token,
 from loginkit.core.store import AlreadyExists
 from loginkit.storage.schema import apps, codes, grants, meta, tokens, users
 
-INSTANCE_SECRET = "instance_secret"
+INSTANCE_SECRET = "instance_secret"  # noqa: S105 - a meta key, not a secret
 CLOCK_OFFSET = "clock_offset"
 
 
@@ -35,50 +35,81 @@ def _split(value: str) -> tuple[str, ...]:
 
 def _app_row(app: App) -> dict[str, Any]:
     return {
-        "client_key": app.client_key, "name": app.name, "secret_hash": app.secret_hash,
-        "platform": app.platform.value, "redirect_uris": json.dumps(list(app.redirect_uris)),
-        "scopes": _csv(app.scopes), "developer_id": app.developer_id, "created_at": app.created_at,
+        "client_key": app.client_key,
+        "name": app.name,
+        "secret_hash": app.secret_hash,
+        "platform": app.platform.value,
+        "redirect_uris": json.dumps(list(app.redirect_uris)),
+        "scopes": _csv(app.scopes),
+        "developer_id": app.developer_id,
+        "created_at": app.created_at,
     }
 
 
 def _app(row: Any) -> App:
     return App(
-        client_key=row.client_key, name=row.name, secret_hash=row.secret_hash,
-        platform=Platform(row.platform), redirect_uris=tuple(json.loads(row.redirect_uris)),
-        scopes=_split(row.scopes), developer_id=row.developer_id, created_at=row.created_at,
+        client_key=row.client_key,
+        name=row.name,
+        secret_hash=row.secret_hash,
+        platform=Platform(row.platform),
+        redirect_uris=tuple(json.loads(row.redirect_uris)),
+        scopes=_split(row.scopes),
+        developer_id=row.developer_id,
+        created_at=row.created_at,
     )
 
 
+_USER_COLUMNS = tuple(column.name for column in users.columns)
+
+
 def _user_row(user: User) -> dict[str, Any]:
-    return {name: getattr(user, name) for name in users.c.keys()}
+    return {name: getattr(user, name) for name in _USER_COLUMNS}
 
 
 def _user(row: Any) -> User:
-    return User(**{name: getattr(row, name) for name in users.c.keys()})
+    return User(**{name: getattr(row, name) for name in _USER_COLUMNS})
 
 
 def _code(row: Any) -> AuthorizationCode:
     return AuthorizationCode(
-        code_hash=row.code_hash, grant_id=row.grant_id, client_key=row.client_key,
-        user_id=row.user_id, redirect_uri=row.redirect_uri, scopes=_split(row.scopes),
-        expires_at=row.expires_at, code_challenge=row.code_challenge, consumed_at=row.consumed_at,
+        code_hash=row.code_hash,
+        grant_id=row.grant_id,
+        client_key=row.client_key,
+        user_id=row.user_id,
+        redirect_uri=row.redirect_uri,
+        scopes=_split(row.scopes),
+        expires_at=row.expires_at,
+        code_challenge=row.code_challenge,
+        consumed_at=row.consumed_at,
     )
 
 
 def _token_row(token: Token) -> dict[str, Any]:
     return {
-        "token_hash": token.token_hash, "kind": token.kind.value, "client_key": token.client_key,
-        "grant_id": token.grant_id, "user_id": token.user_id, "scopes": _csv(token.scopes),
-        "expires_at": token.expires_at, "created_at": token.created_at,
-        "revoked_at": token.revoked_at, "rotated_at": token.rotated_at,
+        "token_hash": token.token_hash,
+        "kind": token.kind.value,
+        "client_key": token.client_key,
+        "grant_id": token.grant_id,
+        "user_id": token.user_id,
+        "scopes": _csv(token.scopes),
+        "expires_at": token.expires_at,
+        "created_at": token.created_at,
+        "revoked_at": token.revoked_at,
+        "rotated_at": token.rotated_at,
     }
 
 
 def _token(row: Any) -> Token:
     return Token(
-        token_hash=row.token_hash, kind=TokenKind(row.kind), client_key=row.client_key,
-        grant_id=row.grant_id, user_id=row.user_id, scopes=_split(row.scopes),
-        expires_at=row.expires_at, created_at=row.created_at, revoked_at=row.revoked_at,
+        token_hash=row.token_hash,
+        kind=TokenKind(row.kind),
+        client_key=row.client_key,
+        grant_id=row.grant_id,
+        user_id=row.user_id,
+        scopes=_split(row.scopes),
+        expires_at=row.expires_at,
+        created_at=row.created_at,
+        revoked_at=row.revoked_at,
         rotated_at=row.rotated_at,
     )
 
@@ -167,22 +198,40 @@ def get_user_by_username(conn: Connection, username: str) -> User | None:
 
 
 def list_users(conn: Connection) -> list[User]:
-    return [_user(r) for r in conn.execute(select(users).order_by(users.c.created_at, users.c.username))]
+    return [
+        _user(r) for r in conn.execute(select(users).order_by(users.c.created_at, users.c.username))
+    ]
 
 
 # ---- grants, codes, tokens ----------------------------------------------------------------------
 
 
 def create_grant(conn: Connection, grant: Grant, code: AuthorizationCode) -> None:
-    conn.execute(insert(grants), {
-        "grant_id": grant.grant_id, "client_key": grant.client_key, "user_id": grant.user_id,
-        "scopes": _csv(grant.scopes), "created_at": grant.created_at, "revoked_at": None,
-    })
-    conn.execute(insert(codes), {
-        "code_hash": code.code_hash, "grant_id": code.grant_id, "client_key": code.client_key,
-        "user_id": code.user_id, "redirect_uri": code.redirect_uri, "scopes": _csv(code.scopes),
-        "code_challenge": code.code_challenge, "expires_at": code.expires_at, "consumed_at": None,
-    })
+    conn.execute(
+        insert(grants),
+        {
+            "grant_id": grant.grant_id,
+            "client_key": grant.client_key,
+            "user_id": grant.user_id,
+            "scopes": _csv(grant.scopes),
+            "created_at": grant.created_at,
+            "revoked_at": None,
+        },
+    )
+    conn.execute(
+        insert(codes),
+        {
+            "code_hash": code.code_hash,
+            "grant_id": code.grant_id,
+            "client_key": code.client_key,
+            "user_id": code.user_id,
+            "redirect_uri": code.redirect_uri,
+            "scopes": _csv(code.scopes),
+            "code_challenge": code.code_challenge,
+            "expires_at": code.expires_at,
+            "consumed_at": None,
+        },
+    )
 
 
 def get_code(conn: Connection, code_hash: str) -> AuthorizationCode | None:

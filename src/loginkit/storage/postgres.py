@@ -80,4 +80,3 @@ class PostgresStore(SQLStore):
             if exc.connection_invalidated:
                 raise StoreUnavailable(str(exc)) from exc
             raise
-

@@ -53,7 +53,9 @@ def _unavailable(exc: BaseException) -> BaseException:
 
 
 class SQLiteStore(SQLStore):
-    def __init__(self, path: str | Path, *, max_batch: int = 128, busy_timeout_ms: int = 5000) -> None:
+    def __init__(
+        self, path: str | Path, *, max_batch: int = 128, busy_timeout_ms: int = 5000
+    ) -> None:
         self.path = Path(path)
         self.max_batch = max_batch
         self._busy_timeout_ms = busy_timeout_ms
@@ -138,7 +140,7 @@ class SQLiteStore(SQLStore):
                         except Exception as exc:  # isolated by its savepoint
                             outcomes.append((job, None, _unavailable(exc)))
         except Exception as exc:  # BEGIN, COMMIT or a lone operation failed: nothing is durable
-            error = _unavailable(exc)
-            outcomes = [(job, None, error) for job in batch]
+            batch_error = _unavailable(exc)
+            outcomes = [(job, None, batch_error) for job in batch]
         for job, result, error in outcomes:
             job.resolve(result, error)

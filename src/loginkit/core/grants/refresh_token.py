@@ -1,4 +1,4 @@
-"""``grant_type=refresh_token`` on ``POST /v2/oauth/token/`` (and our alias ``/v2/oauth/token/refresh/``).
+"""``grant_type=refresh_token`` on ``POST /v2/oauth/token/`` (and our ``/v2/oauth/token/refresh/``).
 
 Request (form): ``client_key``, ``client_secret``, ``grant_type=refresh_token``, ``refresh_token``.
 Response: the same seven fields as the code exchange.

@@ -1,4 +1,4 @@
-"""``GET /v2/auth/authorize/``: validate the request; misconfiguration is a page, never a redirect."""
+"""``GET /v2/auth/authorize/``: a misconfigured request gets a page, never a redirect."""
 
 from __future__ import annotations
 

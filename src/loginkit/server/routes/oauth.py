@@ -1,4 +1,4 @@
-"""``/v2/oauth/token/``, its refresh alias, and ``/v2/oauth/revoke/``: parse, call the core, render."""
+"""``/v2/oauth/token/``, its refresh alias and ``/v2/oauth/revoke/``: parse, call, render."""
 
 from __future__ import annotations
 
@@ -57,7 +57,10 @@ async def revoke(request: Request) -> Response:
 
 
 def _both_slashes(path: str, handler: Callable[[Request], Awaitable[Response]]) -> list[Route]:
-    return [Route(path, handler, methods=["POST"]), Route(path.rstrip("/"), handler, methods=["POST"])]
+    return [
+        Route(path, handler, methods=["POST"]),
+        Route(path.rstrip("/"), handler, methods=["POST"]),
+    ]
 
 
 routes = [

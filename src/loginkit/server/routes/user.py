@@ -23,7 +23,10 @@ async def user_info(request: Request) -> Response:
     user = await service(request).user_info(
         request.headers.get("authorization"), query.get("fields")
     )
-    body = {"data": {"user": user}, "error": {"code": "ok", "message": "", "log_id": request.state.log_id}}
+    body = {
+        "data": {"user": user},
+        "error": {"code": "ok", "message": "", "log_id": request.state.log_id},
+    }
     return JSONResponse(body)
 
 
