@@ -8,7 +8,9 @@ from typing import Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import Connection
 
+from loginkit.core.admin import AppSettings, WebhookDelivery
 from loginkit.core.models import App, AuthorizationCode, Grant, Token, User
+from loginkit.storage import admin_operations as admin_ops
 from loginkit.storage import operations as ops
 
 __all__ = ["SQLStore"]
@@ -51,7 +53,7 @@ class SQLStore(ABC):
         return await self.run(ops.update_app, app)
 
     async def delete_app(self, client_key: str) -> bool:
-        return await self.run(ops.delete_app, client_key)
+        return await self.run(admin_ops.delete_app, client_key)
 
     async def create_user(self, user: User) -> None:
         await self.run(ops.create_user, user)
@@ -96,4 +98,35 @@ class SQLStore(ABC):
         await self.run(ops.set_clock_offset, seconds)
 
     async def reset(self) -> None:
-        await self.run(ops.reset)
+        await self.run(admin_ops.reset)
+
+    # ---- the developer portal (``loginkit.core.admin_store.AdminStore``) ----------------------
+
+    async def get_app_settings(self, client_key: str) -> AppSettings | None:
+        return await self.run(admin_ops.get_app_settings, client_key)
+
+    async def save_app_settings(self, settings: AppSettings) -> None:
+        await self.run(admin_ops.save_app_settings, settings)
+
+    async def update_user(self, user: User) -> bool:
+        return await self.run(admin_ops.update_user, user)
+
+    async def delete_user(self, user_id: str) -> bool:
+        return await self.run(admin_ops.delete_user, user_id)
+
+    async def get_grant(self, grant_id: str) -> Grant | None:
+        return await self.run(admin_ops.get_grant, grant_id)
+
+    async def list_grants(
+        self, *, user_id: str | None = None, client_key: str | None = None
+    ) -> list[Grant]:
+        return await self.run(admin_ops.list_grants, user_id=user_id, client_key=client_key)
+
+    async def list_grant_tokens(self, grant_ids: list[str]) -> list[Token]:
+        return await self.run(admin_ops.list_grant_tokens, grant_ids)
+
+    async def save_delivery(self, delivery: WebhookDelivery) -> None:
+        await self.run(admin_ops.save_delivery, delivery)
+
+    async def list_deliveries(self, limit: int = 100) -> list[WebhookDelivery]:
+        return await self.run(admin_ops.list_deliveries, limit)

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from sqlalchemy import BigInteger, Boolean, Column, MetaData, String, Table, Text
 
-__all__ = ["apps", "codes", "grants", "meta", "metadata", "tokens", "users"]
+__all__ = [
+    "app_settings",
+    "apps",
+    "codes",
+    "grants",
+    "meta",
+    "metadata",
+    "tokens",
+    "users",
+    "webhook_deliveries",
+]
 
 metadata = MetaData()
 
@@ -82,4 +92,29 @@ tokens = Table(
     Column("created_at", BigInteger, nullable=False),
     Column("revoked_at", BigInteger),
     Column("rotated_at", BigInteger),
+)
+
+# ---- revision 0002: the developer portal ---------------------------------------------------------
+
+app_settings = Table(
+    "app_settings",
+    metadata,
+    Column("client_key", String(64), primary_key=True),
+    Column("webhook_secret", String(64), nullable=False),
+    Column("webhook_url", Text),
+    Column("sandbox", Boolean, nullable=False),
+    Column("sandbox_targets", Text, nullable=False),  # JSON list of user_ids
+)
+
+webhook_deliveries = Table(
+    "webhook_deliveries",
+    metadata,
+    Column("delivery_id", String(64), primary_key=True),
+    Column("client_key", String(64), nullable=False, index=True),
+    Column("event", String(64), nullable=False),
+    Column("url", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Text, nullable=False),  # JSON list of {at, status_code, error}
+    Column("created_at", BigInteger, nullable=False, index=True),
 )
