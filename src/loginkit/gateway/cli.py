@@ -32,11 +32,17 @@ from loginkit.gateway.upstream import Timeouts
 @click.option("--rest-port", type=click.IntRange(1, 65535), help="[default: from the capability]")
 @click.option("--mcp-port", type=click.IntRange(1, 65535), help="[default: from the capability]")
 @click.option(
-    "--connect-timeout", type=click.FloatRange(min=0.01), default=3.0, show_default=True,
+    "--connect-timeout",
+    type=click.FloatRange(min=0.01),
+    default=3.0,
+    show_default=True,
     help="Seconds to wait for a connection to the upstream.",
 )
 @click.option(
-    "--timeout", type=click.FloatRange(min=0.01), default=10.0, show_default=True,
+    "--timeout",
+    type=click.FloatRange(min=0.01),
+    default=10.0,
+    show_default=True,
     help="Seconds one upstream call may take in all (then 504).",
 )
 def gateway(
