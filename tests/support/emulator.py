@@ -32,6 +32,7 @@ class EmulatorProcess:
     admin_token: str
     database_url: str
     process: subprocess.Popen[bytes]
+    log_path: Path
     http: httpx2.Client = field(init=False)
 
     def __post_init__(self) -> None:
@@ -77,7 +78,8 @@ class EmulatorProcess:
             "response_type": "code",
         } | extra
         redirect_to = self.control("POST", "/emulator/authorize", body)["redirect_to"]
-        return parse_qs(urlsplit(redirect_to).query)["code"][0]
+        code: str = parse_qs(urlsplit(redirect_to).query)["code"][0]
+        return code
 
     def stop(self) -> None:
         self.http.close()
@@ -112,7 +114,8 @@ def run_emulator(
         token,
         *args,
     ]
-    log = open(tmp_path / f"emulator-{port}.log", "wb")  # noqa: SIM115 - closed below
+    log_path = tmp_path / f"emulator-{port}.log"
+    log = open(log_path, "wb")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
         command, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}
     )
@@ -133,7 +136,7 @@ def run_emulator(
             process.kill()
             raise RuntimeError("emulator did not become healthy within 30 s")
         time.sleep(0.05)
-    emulator = EmulatorProcess(base_url, token, db, process)
+    emulator = EmulatorProcess(base_url, token, db, process, log_path)
     try:
         yield emulator
     finally:

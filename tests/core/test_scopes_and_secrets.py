@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import re
+
+from loginkit.core import secrets
+from loginkit.core.scopes import (
+    SCOPES,
+    USER_FIELDS,
+    format_scopes,
+    missing_scopes_for_fields,
+    parse_scopes,
+    unknown_scopes,
+)
+
+
+def test_scopes_are_comma_separated_and_deduplicated() -> None:
+    assert parse_scopes("user.info.basic, video.list,,user.info.basic") == (
+        "user.info.basic",
+        "video.list",
+    )
+    assert format_scopes(["video.list", "user.info.basic"]) == "user.info.basic,video.list"
+    assert unknown_scopes(["user.info.basic", "email"]) == ["email"]
+
+
+def test_every_user_field_maps_to_a_known_scope() -> None:
+    assert len(USER_FIELDS) == 14
+    assert set(USER_FIELDS.values()) == {"user.info.basic", "user.info.profile", "user.info.stats"}
+    assert all(scope in SCOPES for scope in USER_FIELDS.values())
+    assert missing_scopes_for_fields(
+        ["open_id", "username", "video_count"], ["user.info.basic"]
+    ) == [
+        "user.info.profile",
+        "user.info.stats",
+    ]
+
+
+def test_basic_is_the_only_required_scope() -> None:
+    assert [s.name for s in SCOPES.values() if not s.toggleable] == ["user.info.basic"]
+
+
+def test_token_and_code_formats() -> None:
+    assert re.fullmatch(r"act\.[A-Za-z0-9]{64}", secrets.new_access_token())
+    assert re.fullmatch(r"rft\.[A-Za-z0-9]{64}", secrets.new_refresh_token())
+    assert re.fullmatch(r"clt\.[A-Za-z0-9]{64}", secrets.new_client_access_token())
+    assert re.fullmatch(r"[A-Za-z0-9]{64}\*\d!\d{4}\.e1", secrets.new_code())
+    assert re.fullmatch(r"aw[a-z0-9]{14}", secrets.new_client_key())
+    assert re.fullmatch(r"\d{14}[0-9A-F]{20}", secrets.new_log_id())
+    assert secrets.new_log_id(0).startswith("19700101000000")
+
+
+def test_hashes_and_derived_ids() -> None:
+    stored = secrets.hash_secret("s3cret")
+    assert stored != "s3cret" and len(stored) == 64
+    assert secrets.secret_matches("s3cret", stored)
+    assert not secrets.secret_matches("s3cret!", stored)
+    a = secrets.derive_id("k", "open_id", "app1", "user1")
+    assert a == secrets.derive_id("k", "open_id", "app1", "user1")
+    assert a != secrets.derive_id("k", "open_id", "app2", "user1")
+    assert a != secrets.derive_id("other", "open_id", "app1", "user1")
+    assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", a)
