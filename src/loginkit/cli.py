@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import json
+import os
 import secrets
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from loginkit.config import DEFAULT_DATABASE_URL, Settings
 from loginkit.core.policy import LifetimeProfile, Policy
 
-__all__ = ["main"]
+if TYPE_CHECKING:
+    from starlette.applications import Starlette
+
+__all__ = ["app_from_env", "main"]
 
 
 @click.group()
@@ -77,6 +81,72 @@ def _policy_options(f: Any) -> Any:
     return f
 
 
+def _scale_options(f: Any) -> Any:
+    options = [
+        click.option(
+            "--workers",
+            type=click.IntRange(min=1),
+            default=1,
+            envvar="LOGINKIT_WORKERS",
+            show_default=True,
+            help="Server processes sharing the database (PostgreSQL recommended above 1).",
+        ),
+        click.option(
+            "--redis-url",
+            envvar="LOGINKIT_REDIS_URL",
+            help="redis://HOST:PORT/DB: share rate limits across processes (default: memory).",
+        ),
+        click.option(
+            "--rate-limit-user-info",
+            default="600/minute",
+            envvar="LOGINKIT_RATE_LIMIT_USER_INFO",
+            show_default=True,
+            help="Per client, moving window, e.g. 600/minute; 'off' disables.",
+        ),
+        click.option(
+            "--rate-limit-token",
+            default="1200/minute",
+            envvar="LOGINKIT_RATE_LIMIT_TOKEN",
+            show_default=True,
+            help="Per client on /v2/oauth/token/; 'off' disables.",
+        ),
+        click.option(
+            "--rate-limit-revoke",
+            default="600/minute",
+            envvar="LOGINKIT_RATE_LIMIT_REVOKE",
+            show_default=True,
+            help="Per client on /v2/oauth/revoke/; 'off' disables.",
+        ),
+        click.option(
+            "--auth-failures-per-minute",
+            type=click.IntRange(min=1),
+            default=10,
+            envvar="LOGINKIT_AUTH_FAILURES_PER_MINUTE",
+            show_default=True,
+            help="Failed client authentications per client_key (x10 per address).",
+        ),
+        click.option(
+            "--db-pool-size",
+            type=click.IntRange(min=1),
+            default=10,
+            envvar="LOGINKIT_DB_POOL_SIZE",
+            show_default=True,
+            help="PostgreSQL connections per process (as many again under bursts).",
+        ),
+        click.option(
+            "--db-timeout",
+            type=click.FloatRange(min=0.1),
+            default=5.0,
+            envvar="LOGINKIT_DB_TIMEOUT",
+            show_default=True,
+            help="Seconds before an unreachable database is answered with 503.",
+        ),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
 def _server_options(f: Any) -> Any:
     options = [
         click.option("--host", default="127.0.0.1", envvar="LOGINKIT_HOST", show_default=True),
@@ -120,7 +190,7 @@ def _server_options(f: Any) -> Any:
     ]
     for option in reversed(options):
         f = option(f)
-    return _policy_options(f)
+    return _scale_options(_policy_options(f))
 
 
 def settings_from_options(options: dict[str, Any]) -> Settings:
@@ -142,6 +212,14 @@ def settings_from_options(options: dict[str, Any]) -> Settings:
         oauth_errors_http_200=options["oauth_errors_http_200"],
         seed_demo=not options["no_demo"],
         seed_file=options["seed_file"],
+        workers=options["workers"],
+        redis_url=options["redis_url"],
+        rate_limit_user_info=options["rate_limit_user_info"],
+        rate_limit_token=options["rate_limit_token"],
+        rate_limit_revoke=options["rate_limit_revoke"],
+        auth_failures_per_minute=options["auth_failures_per_minute"],
+        db_pool_size=options["db_pool_size"],
+        db_timeout=options["db_timeout"],
     )
 
 
@@ -179,6 +257,9 @@ def serve(**options: Any) -> None:
     settings = settings_from_options(options)
     configure_logging()
     click.echo(_banner(settings), err=True)
+    if settings.workers > 1:
+        _serve_workers(settings)
+        return
     uvicorn.run(
         create_app(settings),
         host=settings.host,
@@ -187,6 +268,43 @@ def serve(**options: Any) -> None:
         access_log=False,
         lifespan="on",
     )
+
+
+def _serve_workers(settings: Settings) -> None:
+    """uvicorn's supervisor: it restarts a worker that dies. Workers rebuild the settings
+    from ``LOGINKIT_*`` variables (``app_from_env``), so every option is exported first."""
+    import tempfile
+
+    import uvicorn
+
+    ctx = click.get_current_context()
+    for param in ctx.command.params:
+        value = ctx.params.get(param.name or "")
+        if isinstance(param.envvar, str) and value is not None:
+            os.environ[param.envvar] = str(value).lower() if isinstance(value, bool) else str(value)
+    os.environ["LOGINKIT_ADMIN_TOKEN"] = settings.admin_token  # the same generated token for all
+    with tempfile.TemporaryDirectory(prefix="loginkit-metrics-") as metrics_dir:
+        os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", metrics_dir)
+        uvicorn.run(
+            "loginkit.cli:app_from_env",
+            factory=True,
+            workers=settings.workers,
+            host=settings.host,
+            port=settings.port,
+            log_level="warning",
+            access_log=False,
+            lifespan="on",
+        )
+
+
+def app_from_env() -> Starlette:
+    """The app of one ``serve --workers`` process, configured by ``LOGINKIT_*`` variables."""
+    from loginkit.server.app import create_app
+    from loginkit.server.logging import configure_logging
+
+    configure_logging()
+    with serve.make_context("serve", []) as ctx:
+        return create_app(settings_from_options(ctx.params))
 
 
 @main.command()

@@ -29,6 +29,25 @@ class Settings:
     max_body_bytes: int = 16_384
     auth_failures_per_minute: int = 10
     """Failed client authentications allowed per client_key and per address per minute."""
+    workers: int = 1
+    """Server processes sharing the database (``serve --workers``)."""
+    redis_url: str | None = None
+    """Where processes share rate limits and the auth-failure throttle; in memory if None."""
+    rate_limit_user_info: str = "600/minute"
+    """Per client on ``/v2/user/info/``: TikTok documents 600 per 1-minute sliding window."""
+    rate_limit_token: str = "1200/minute"  # noqa: S105 - a rate, not a secret
+    """Per client on ``/v2/oauth/token/`` (and its refresh alias); TikTok documents none."""
+    rate_limit_revoke: str = "600/minute"
+    """Per client on ``/v2/oauth/revoke/``; TikTok documents none."""
+    db_pool_size: int = 10
+    """PostgreSQL connections kept open per process (as many again may open under bursts)."""
+    db_timeout: float = 5.0
+    """Seconds to connect, to wait for a pooled connection or for one statement."""
+
+    @property
+    def shares_database(self) -> bool:
+        """Whether other processes may write the same database (and move its clock)."""
+        return self.workers > 1 or not self.database_url.startswith("sqlite")
 
     @property
     def base_url(self) -> str:

@@ -6,6 +6,7 @@ mapping of single values) and returns wire bodies or raises ``loginkit.core.erro
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from dataclasses import replace
 
@@ -39,18 +40,36 @@ def require(form: Mapping[str, str], params: tuple[str, ...]) -> None:
 
 class AuthorizationService:
     def __init__(
-        self, *, store: Store, policy: Policy, clock: SystemClock, avatar_base_url: str
+        self,
+        *,
+        store: Store,
+        policy: Policy,
+        clock: SystemClock,
+        avatar_base_url: str,
+        clock_sync_seconds: float | None = None,
     ) -> None:
         self.store = store
         self.policy = policy
         self.clock = clock
         self.avatar_base_url = avatar_base_url
+        self.clock_sync_seconds = clock_sync_seconds
+        """How stale the clock offset may get when other processes share the store (None: never
+        re-read, this process is the only one that moves it)."""
+        self._clock_read_at = time.monotonic()
         self._ctx: Context | None = None
 
     async def start(self) -> None:
         await self.store.open()
         self.clock.offset = await self.store.get_clock_offset()
         self._ctx = Context(self.store, self.clock, self.policy, await self.store.instance_secret())
+
+    async def sync_clock(self) -> None:
+        """Adopt the clock offset another process may have stored (``POST /emulator/clock``)."""
+        if self.clock_sync_seconds is None:
+            return
+        if time.monotonic() - self._clock_read_at >= self.clock_sync_seconds:
+            self.clock.offset = await self.store.get_clock_offset()
+            self._clock_read_at = time.monotonic()
 
     @property
     def ctx(self) -> Context:
@@ -153,6 +172,8 @@ class AuthorizationService:
     # ---- emulator controls ------------------------------------------------------------------
 
     async def advance_clock(self, seconds: int) -> int:
+        if self.clock_sync_seconds is not None:
+            self.clock.offset = await self.store.get_clock_offset()
         self.clock.advance(seconds)
         await self.store.set_clock_offset(self.clock.offset)
         return self.clock.now()

@@ -28,12 +28,15 @@ async def healthz(request: Request) -> Response:
 def create_app(settings: Settings) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        store = open_store(settings.database_url)
+        store = open_store(
+            settings.database_url, pool_size=settings.db_pool_size, timeout=settings.db_timeout
+        )
         service = AuthorizationService(
             store=store,
             policy=settings.policy,
             clock=SystemClock(),
             avatar_base_url=f"{settings.base_url}/avatars",
+            clock_sync_seconds=0.0 if settings.shares_database else None,
         )
         await service.start()
         try:

@@ -88,6 +88,8 @@ def endpoint(family: Family) -> Callable[[Handler], Handler]:
             started = time.perf_counter()
             outcome, detail = "ok", None
             try:
+                # Another process may have moved the emulator's clock.
+                await request.app.state.service.sync_clock()
                 response = await handler(request)
             except Exception as exc:
                 if not isinstance(exc, LoginKitError | StoreUnavailable):

@@ -7,8 +7,10 @@ from loginkit.core.store import Store
 __all__ = ["open_store"]
 
 
-def open_store(url: str) -> Store:
+def open_store(url: str, *, pool_size: int = 10, timeout: float = 5.0) -> Store:
     """The store for ``url``: ``sqlite:///path`` or ``postgresql://user@host/db``.
+
+    ``pool_size`` and ``timeout`` (seconds) apply to PostgreSQL's connection pool.
 
     Raises: ValueError for any other scheme.
     """
@@ -19,5 +21,7 @@ def open_store(url: str) -> Store:
     if url.startswith(("postgresql://", "postgres://", "postgresql+asyncpg://")):
         from loginkit.storage.postgres import PostgresStore
 
-        return PostgresStore(url.replace("postgres://", "postgresql://", 1))
+        return PostgresStore(
+            url.replace("postgres://", "postgresql://", 1), pool_size=pool_size, timeout=timeout
+        )
     raise ValueError(f"unsupported database URL {url!r}: use sqlite:///PATH or postgresql://…")

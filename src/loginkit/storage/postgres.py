@@ -18,6 +18,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from loginkit.core.store import StoreUnavailable
+from loginkit.storage import operations as ops
 from loginkit.storage.base import SQLStore
 from loginkit.storage.migrate import upgrade
 
@@ -32,6 +33,8 @@ _MIGRATION_LOCK = 0x6C6F67696E6B6974  # "loginkit": one migrating process at a t
 def _locked_upgrade(conn: Connection) -> None:
     conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
     upgrade(conn)
+    # Made here, under the lock, so that workers starting together agree on one secret.
+    ops.instance_secret(conn)
 
 
 class PostgresStore(SQLStore):
@@ -59,6 +62,13 @@ class PostgresStore(SQLStore):
             connect_args={"timeout": self.timeout, "command_timeout": self.timeout},
         )
         await self.run(_locked_upgrade)
+
+    def pool_connections(self) -> tuple[int, int]:
+        """Connections of this process's pool: (in use, idle)."""
+        if self._engine is None:
+            return (0, 0)
+        pool = self._engine.pool
+        return (pool.checkedout(), pool.checkedin())  # type: ignore[attr-defined]
 
     async def close(self) -> None:
         if self._engine is not None:
