@@ -14,6 +14,8 @@ from loginkit.config import Settings
 from loginkit.core.clock import SystemClock
 from loginkit.core.service import AuthorizationService
 from loginkit.seed import apply_seed, demo_seed, load_seed_file
+from loginkit.server import metrics
+from loginkit.server.ratelimit import RateLimits, limits_storage
 from loginkit.server.routes import authorize, control, oauth, user
 from loginkit.server.throttle import AuthFailureThrottle
 from loginkit.storage import open_store
@@ -49,10 +51,12 @@ def create_app(settings: Settings) -> Starlette:
             yield
         finally:
             await store.close()
+            metrics.mark_process_dead()
 
     app = Starlette(
         routes=[
             Route("/healthz", healthz, methods=["GET"]),
+            *metrics.routes,
             *oauth.routes,
             *user.routes,
             *authorize.routes,
@@ -61,5 +65,7 @@ def create_app(settings: Settings) -> Starlette:
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.throttle = AuthFailureThrottle(settings.auth_failures_per_minute)
+    shared = limits_storage(settings)
+    app.state.throttle = AuthFailureThrottle(settings.auth_failures_per_minute, shared)
+    app.state.rate_limits = RateLimits(settings, shared)
     return app

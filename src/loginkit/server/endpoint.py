@@ -26,6 +26,7 @@ from loginkit.core.errors import (
 from loginkit.core.secrets import new_log_id
 from loginkit.core.store import StoreUnavailable
 from loginkit.server.logging import log_request
+from loginkit.server.metrics import observe_request
 
 __all__ = ["Family", "endpoint", "no_store"]
 
@@ -68,7 +69,11 @@ def _as_family_error(exc: Exception, family: Family) -> LoginKitError:
 
 def render_error(error: LoginKitError, log_id: str, request: Request) -> Response:
     if isinstance(error, ApiError):
-        return JSONResponse(error.to_body(log_id), status_code=error.status)
+        api_response = JSONResponse(error.to_body(log_id), status_code=error.status)
+        retry_after = getattr(error, "retry_after", None)
+        if retry_after is not None:
+            api_response.headers["Retry-After"] = str(retry_after)
+        return api_response
     if isinstance(error, OAuthError):
         quirk_200 = request.app.state.settings.oauth_errors_http_200
         status = 200 if quirk_200 and error.status < 500 and error.status != 429 else error.status
@@ -98,6 +103,7 @@ def endpoint(family: Family) -> Callable[[Handler], Handler]:
                 outcome, detail = error.code, error.detail
                 response = render_error(error, log_id, request)
             response.headers["x-tt-logid"] = log_id
+            observe_request(request, outcome, time.perf_counter() - started)
             log_request(
                 log_id=log_id,
                 method=request.method,

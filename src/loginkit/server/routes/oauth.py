@@ -13,6 +13,7 @@ from loginkit.core.errors import InvalidClient
 from loginkit.server.context import client_address, service, settings, throttle
 from loginkit.server.endpoint import Family, endpoint, no_store
 from loginkit.server.forms import read_form
+from loginkit.server.ratelimit import rate_limits
 
 __all__ = ["routes"]
 
@@ -26,8 +27,10 @@ async def _authenticated_call(
     form = await read_form(request, settings(request).max_body_bytes)
     client_key = form.get("client_key", "")
     request.state.client_key = client_key or None
+    request.state.grant_type = form.get("grant_type")
     address = client_address(request)
     await throttle(request).check(client_key, address)
+    await rate_limits(request).check_oauth(request.url.path, client_key)
     try:
         return await call(form)
     except InvalidClient:

@@ -10,6 +10,7 @@ from loginkit.core.errors import InvalidParams, InvalidRequest
 from loginkit.server.context import service
 from loginkit.server.endpoint import Family, endpoint
 from loginkit.server.forms import parse_params
+from loginkit.server.ratelimit import rate_limits
 
 __all__ = ["routes"]
 
@@ -20,9 +21,9 @@ async def user_info(request: Request) -> Response:
         query = parse_params(request.url.query)
     except InvalidRequest as exc:
         raise InvalidParams(exc.description, detail=exc.detail) from exc
-    user = await service(request).user_info(
-        request.headers.get("authorization"), query.get("fields")
-    )
+    authorization = request.headers.get("authorization")
+    await rate_limits(request).check_bearer(service(request).store, authorization)
+    user = await service(request).user_info(authorization, query.get("fields"))
     body = {
         "data": {"user": user},
         "error": {"code": "ok", "message": "", "log_id": request.state.log_id},
