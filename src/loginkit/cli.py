@@ -147,6 +147,14 @@ def _scale_options(f: Any) -> Any:
     return f
 
 
+def _check_database_url(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    from loginkit.storage import SUPPORTED_SCHEMES
+
+    if not value.startswith(SUPPORTED_SCHEMES):
+        raise click.BadParameter(f"{value!r}: use sqlite:///PATH or postgresql://USER@HOST/DB")
+    return value
+
+
 def _server_options(f: Any) -> Any:
     options = [
         click.option("--host", default="127.0.0.1", envvar="LOGINKIT_HOST", show_default=True),
@@ -162,6 +170,7 @@ def _server_options(f: Any) -> Any:
             default=DEFAULT_DATABASE_URL,
             envvar="LOGINKIT_DATABASE_URL",
             show_default=True,
+            callback=_check_database_url,
             help="sqlite:///PATH or postgresql://USER@HOST/DB",
         ),
         click.option(

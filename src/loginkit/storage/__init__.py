@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from loginkit.core.store import Store
 
-__all__ = ["open_store"]
+__all__ = ["SUPPORTED_SCHEMES", "open_store"]
+
+SUPPORTED_SCHEMES = ("sqlite:///", "postgresql://", "postgres://", "postgresql+asyncpg://")
 
 
 def open_store(url: str, *, pool_size: int = 10, timeout: float = 5.0) -> Store:
@@ -18,7 +20,7 @@ def open_store(url: str, *, pool_size: int = 10, timeout: float = 5.0) -> Store:
         from loginkit.storage.sqlite import SQLiteStore
 
         return SQLiteStore(url.removeprefix("sqlite:///"))
-    if url.startswith(("postgresql://", "postgres://", "postgresql+asyncpg://")):
+    if url.startswith(SUPPORTED_SCHEMES[1:]):
         from loginkit.storage.postgres import PostgresStore
 
         return PostgresStore(
