@@ -1,0 +1,182 @@
+"""An emulator inside the test process: a fresh server on a free loopback port, per test.
+
+Used by the ``tiktok_emulator`` pytest fixture (``loginkit.client.pytest_plugin``); usable
+directly::
+
+    with run_emulator(tmp_path) as tiktok:
+        app = tiktok.create_app(redirect_uris=["https://app.example.com/callback/"])
+        user = tiktok.create_user(username="ana")
+        code = tiktok.authorize(user, app, ["user.info.basic"])
+
+The server runs on its own event loop in a background thread (uvicorn), with its own SQLite
+file, so starting one costs a few tens of milliseconds rather than a process start.
+"""
+
+from __future__ import annotations
+
+import secrets
+import socket
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import httpx2
+
+__all__ = ["EmulatorFaultsUnsupported", "InProcessEmulator", "run_emulator"]
+
+DEFAULT_SCOPES = ("user.info.basic", "user.info.profile", "user.info.stats", "video.list")
+
+
+class EmulatorFaultsUnsupported(RuntimeError):
+    """This emulator has no ``POST /emulator/faults`` (answered 404)."""
+
+
+@dataclass
+class InProcessEmulator:
+    """A running emulator and helpers over its control API (admin token already set)."""
+
+    base_url: str
+    admin_token: str = field(repr=False)
+    database_url: str
+    control: httpx2.Client = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.control = httpx2.Client(
+            base_url=self.base_url,
+            headers={"Authorization": f"Bearer {self.admin_token}"},
+            timeout=10,
+        )
+
+    def _call(self, method: str, path: str, json: Any = None) -> Any:
+        response = self.control.request(method, path, json=json)
+        if response.status_code == 404 and path == "/emulator/faults":
+            raise EmulatorFaultsUnsupported("this emulator has no /emulator/faults")
+        if response.status_code >= 300:
+            raise RuntimeError(f"{method} {path}: {response.status_code} {response.text}")
+        return response.json()
+
+    def create_app(self, **fields: Any) -> dict[str, Any]:
+        """Register an app; returns ``{"client_key", "client_secret", "redirect_uris", ...}``."""
+        body = {
+            "name": "Test app",
+            "redirect_uris": ["https://app.example.com/callback/"],
+            "scopes": list(DEFAULT_SCOPES),
+            "platform": "web",
+        } | fields
+        app: dict[str, Any] = self._call("POST", "/emulator/apps", body)
+        return app
+
+    def create_user(self, **fields: Any) -> dict[str, Any]:
+        """Create a TikTok user; returns ``{"user_id", "username", ...}``."""
+        body = {"username": f"user{secrets.token_hex(4)}", "display_name": "Test User"} | fields
+        user: dict[str, Any] = self._call("POST", "/emulator/users", body)
+        return user
+
+    def authorize_redirect(
+        self, user: dict[str, Any], app: dict[str, Any], scopes: Sequence[str], **extra: Any
+    ) -> str:
+        """Where TikTok would send the browser after ``user`` approves ``scopes`` for ``app``.
+
+        ``extra`` adds authorize parameters (``state``, ``redirect_uri``, ``code_challenge``,
+        ``code_challenge_method``) or ``requested`` (scopes asked, if not all approved).
+        """
+        body = {
+            "user_id": user["user_id"],
+            "approve": list(scopes),
+            "client_key": app["client_key"],
+            "redirect_uri": extra.pop("redirect_uri", app["redirect_uris"][0]),
+            "scope": ",".join(extra.pop("requested", scopes)),
+            "state": extra.pop("state", "state"),
+            "response_type": "code",
+        } | extra
+        redirect_to: str = self._call("POST", "/emulator/authorize", body)["redirect_to"]
+        return redirect_to
+
+    def authorize(
+        self, user: dict[str, Any], app: dict[str, Any], scopes: Sequence[str], **extra: Any
+    ) -> str:
+        """The (URL-decoded) authorization code ``user`` grants ``app`` for ``scopes``."""
+        query = parse_qs(urlsplit(self.authorize_redirect(user, app, scopes, **extra)).query)
+        return query["code"][0]
+
+    def advance_clock(self, seconds: int) -> None:
+        """Move the emulator's clock forward (tokens and codes age; nothing sleeps)."""
+        self._call("POST", "/emulator/clock", {"advance_seconds": seconds})
+
+    def inject_fault(
+        self,
+        endpoint: str,
+        *,
+        count: int = 1,
+        error: str | None = None,
+        status: int | None = None,
+        latency_ms: int | None = None,
+    ) -> None:
+        """Make the next ``count`` calls to ``endpoint`` fail (or be slow).
+
+        Raises:
+            EmulatorFaultsUnsupported: the emulator has no fault injection.
+        """
+        body: dict[str, Any] = {"endpoint": endpoint, "count": count}
+        optional = {"error": error, "status": status, "latency_ms": latency_ms}
+        body |= {k: v for k, v in optional.items() if v is not None}
+        self._call("POST", "/emulator/faults", body)
+
+    def reset(self) -> None:
+        self._call("POST", "/emulator/reset")
+
+    def close(self) -> None:
+        self.control.close()
+
+
+def _listening_socket() -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    return sock
+
+
+@contextmanager
+def run_emulator(directory: Path, *, startup_timeout: float = 20.0) -> Iterator[InProcessEmulator]:
+    """An emulator with its own SQLite file in ``directory``, stopped on exit."""
+    import uvicorn
+
+    from loginkit.config import Settings
+    from loginkit.server.app import create_app
+
+    sock = _listening_socket()
+    port = sock.getsockname()[1]
+    token = secrets.token_urlsafe(24)
+    database_url = f"sqlite:///{directory / f'tiktok-emulator-{port}.sqlite3'}"
+    settings = Settings(
+        database_url=database_url, admin_token=token, host="127.0.0.1", port=port,
+        seed_demo=False,
+    )
+    config = uvicorn.Config(
+        create_app(settings), log_config=None, log_level="warning", lifespan="on"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [sock]}, name=f"tiktok-emulator-{port}", daemon=True
+    )
+    thread.start()
+    deadline = time.monotonic() + startup_timeout
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            server.should_exit = True
+            sock.close()
+            raise RuntimeError("the in-process emulator did not start")
+        time.sleep(0.005)
+    emulator = InProcessEmulator(f"http://127.0.0.1:{port}", token, database_url)
+    try:
+        yield emulator
+    finally:
+        emulator.close()
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()

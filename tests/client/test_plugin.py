@@ -1,0 +1,54 @@
+"""The ``tiktok_emulator`` fixture, as a user of the pytest plugin would use it."""
+
+from __future__ import annotations
+
+import pytest
+
+from loginkit.client import InvalidGrantError, TikTokClient
+from loginkit.testing import EmulatorFaultsUnsupported, InProcessEmulator
+
+
+def client_for(emulator: InProcessEmulator, app: dict[str, str]) -> TikTokClient:
+    return TikTokClient(
+        app["client_key"], app["client_secret"], base_url=emulator.base_url,
+        redirect_uri=app["redirect_uris"][0],
+    )
+
+
+def test_fixture_runs_a_fresh_emulator_with_the_helpers(tiktok_emulator: InProcessEmulator) -> None:
+    app = tiktok_emulator.create_app()
+    user = tiktok_emulator.create_user(username="ana", display_name="Ana")
+    code = tiktok_emulator.authorize(user, app, ["user.info.basic", "user.info.profile"])
+    with client_for(tiktok_emulator, app) as client:
+        tokens = client.exchange_code(code)
+        profile = client.user_info(tokens.access_token, ["open_id", "display_name", "username"])
+    assert tokens.scopes == ("user.info.basic", "user.info.profile")
+    assert (profile.open_id, profile.display_name, profile.username) == (
+        tokens.open_id, "Ana", "ana",
+    )
+
+
+def test_advance_clock_expires_codes(tiktok_emulator: InProcessEmulator) -> None:
+    app = tiktok_emulator.create_app()
+    code = tiktok_emulator.authorize(tiktok_emulator.create_user(), app, ["user.info.basic"])
+    tiktok_emulator.advance_clock(3600)
+    with client_for(tiktok_emulator, app) as client, pytest.raises(InvalidGrantError):
+        client.exchange_code(code)
+
+
+def test_each_test_gets_an_empty_emulator(tiktok_emulator: InProcessEmulator) -> None:
+    apps = tiktok_emulator.control.get("/emulator/apps").json()
+    assert apps == []
+
+
+def test_inject_fault_fails_the_next_token_call(tiktok_emulator: InProcessEmulator) -> None:
+    app = tiktok_emulator.create_app()
+    try:
+        tiktok_emulator.inject_fault(
+            "/v2/oauth/token/", count=1, error="temporarily_unavailable", status=503
+        )
+    except EmulatorFaultsUnsupported:
+        pytest.skip("the emulator has no POST /emulator/faults yet")
+    with client_for(tiktok_emulator, app) as client:
+        # client_credentials is retried on temporarily_unavailable: the second try succeeds.
+        assert client.client_token().access_token.startswith("clt.")
