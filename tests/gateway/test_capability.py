@@ -196,3 +196,12 @@ def test_empty_file_is_refused() -> None:
 def test_dates_and_tags_may_be_unquoted() -> None:
     text = SHIPPED.replace('created: "2026-05-19"', "created: 2026-05-19")
     assert parse_capability(text, source="cap.yaml").label.startswith("TikTok")
+
+
+def test_shipped_file_is_the_seed_plus_credential_binds() -> None:
+    seed = load_capability(Path(__file__).parent / "data" / "seed-001-tiktok-login-kit-oauth.yaml")
+    shipped = load_capability()
+    assert seed.binds == {"TIKTOK_FOR_DEVELOPERS_API_KEY": "TIKTOK_FOR_DEVELOPERS_API_KEY"}
+    assert set(shipped.binds) - set(seed.binds) == {"TIKTOK_CLIENT_KEY", "TIKTOK_CLIENT_SECRET"}
+    for field in ("label", "description", "consumes", "rest", "mcp"):
+        assert repr(getattr(shipped, field)) == repr(getattr(seed, field)), field
