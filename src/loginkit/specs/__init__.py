@@ -9,5 +9,5 @@ __all__ = ["specs_dir"]
 
 
 def specs_dir() -> Path:
-    """The directory holding ``openapi/``, ``arazzo/``, ``schemas/`` (installed or in the checkout)."""
+    """The folder of ``openapi/``, ``arazzo/`` and ``schemas/``, installed or in a checkout."""
     return Path(str(files(__name__)))
