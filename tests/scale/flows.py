@@ -1,0 +1,54 @@
+"""The wire calls of the cross-process tests: code exchange, refresh, user info, revoke."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx2
+
+__all__ = ["exchange", "form_post", "refresh", "revoke", "user_info"]
+
+
+def form_post(
+    http: httpx2.Client, base_url: str, path: str, form: dict[str, str]
+) -> httpx2.Response:
+    return http.post(f"{base_url}{path}", data=form)
+
+
+def exchange(http: httpx2.Client, base_url: str, app: dict[str, Any], code: str) -> httpx2.Response:
+    return form_post(http, base_url, "/v2/oauth/token/", {
+        "client_key": app["client_key"],
+        "client_secret": app["client_secret"],
+        "grant_type": "authorization_code",
+        "code": code,
+        "redirect_uri": app["redirect_uris"][0],
+    })  # fmt: skip
+
+
+def refresh(
+    http: httpx2.Client, base_url: str, app: dict[str, Any], refresh_token: str
+) -> httpx2.Response:
+    return form_post(http, base_url, "/v2/oauth/token/", {
+        "client_key": app["client_key"],
+        "client_secret": app["client_secret"],
+        "grant_type": "refresh_token",
+        "refresh_token": refresh_token,
+    })  # fmt: skip
+
+
+def revoke(
+    http: httpx2.Client, base_url: str, app: dict[str, Any], access_token: str
+) -> httpx2.Response:
+    return form_post(http, base_url, "/v2/oauth/revoke/", {
+        "client_key": app["client_key"],
+        "client_secret": app["client_secret"],
+        "token": access_token,
+    })  # fmt: skip
+
+
+def user_info(http: httpx2.Client, base_url: str, access_token: str) -> httpx2.Response:
+    return http.get(
+        f"{base_url}/v2/user/info/",
+        params={"fields": "open_id,display_name"},
+        headers={"Authorization": f"Bearer {access_token}"},
+    )
