@@ -29,6 +29,8 @@ class Settings:
     max_body_bytes: int = 16_384
     auth_failures_per_minute: int = 10
     """Failed client authentications allowed per client_key and per address per minute."""
+    portal_open_on_loopback: bool = False
+    """``loginkit up`` (``make run``): the portal needs no admin login from 127.0.0.1 / ::1."""
     workers: int = 1
     """Server processes sharing the database (``serve --workers``)."""
     redis_url: str | None = None

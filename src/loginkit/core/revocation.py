@@ -16,12 +16,14 @@ from loginkit.core.secrets import hash_secret
 __all__ = ["revoke"]
 
 
-async def revoke(ctx: Context, app: App, form: Mapping[str, str]) -> None:
+async def revoke(ctx: Context, app: App, form: Mapping[str, str]) -> str | None:
+    """Returns: the grant_id whose access ended, if any (for the ``authorization.removed`` hook)."""
     token = await ctx.store.get_token(hash_secret(form["token"]))
     if token is None or token.client_key != app.client_key or token.revoked_at is not None:
-        return
+        return None
     now = ctx.clock.now()
     if token.grant_id is not None:
         await ctx.store.revoke_grant(token.grant_id, now)
     else:
         await ctx.store.revoke_token(token.token_hash, now)
+    return token.grant_id

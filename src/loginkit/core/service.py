@@ -7,7 +7,7 @@ mapping of single values) and returns wire bodies or raises ``loginkit.core.erro
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
 
 from loginkit.core.authorize import AuthorizeRequest, redirect_url, validate_authorize_request
@@ -28,7 +28,10 @@ from loginkit.core.secrets import hash_secret, new_code, new_id, secret_matches
 from loginkit.core.store import Store
 from loginkit.core.userinfo import user_info
 
-__all__ = ["AuthorizationService", "require"]
+__all__ = ["AuthorizationService", "GrantRevokedHook", "require"]
+
+GrantRevokedHook = Callable[[App, str], Awaitable[None]]
+"""Told (app, grant_id) when a developer revokes a grant through ``/v2/oauth/revoke/``."""
 
 
 def require(form: Mapping[str, str], params: tuple[str, ...]) -> None:
@@ -57,6 +60,7 @@ class AuthorizationService:
         re-read, this process is the only one that moves it)."""
         self._clock_read_at = time.monotonic()
         self._ctx: Context | None = None
+        self.on_grant_revoked: GrantRevokedHook | None = None
 
     async def start(self) -> None:
         await self.store.open()
@@ -113,7 +117,9 @@ class AuthorizationService:
         """``POST /v2/oauth/revoke/`` → ``{}``."""
         require(form, ("client_key", "client_secret", "token"))
         app = await self.authenticate_client(form)
-        await revoke(self.ctx, app, form)
+        grant_id = await revoke(self.ctx, app, form)
+        if grant_id is not None and self.on_grant_revoked is not None:
+            await self.on_grant_revoked(app, grant_id)
         return {}
 
     async def user_info(self, authorization: str | None, fields: str | None) -> dict[str, object]:

@@ -16,6 +16,8 @@ from loginkit.core.service import AuthorizationService
 from loginkit.seed import apply_seed, demo_seed, load_seed_file
 from loginkit.server import metrics
 from loginkit.server.ratelimit import RateLimits, limits_storage
+from loginkit.server import portal_app
+from loginkit.server.admin import start_admin
 from loginkit.server.routes import authorize, control, oauth, user
 from loginkit.server.throttle import AuthFailureThrottle
 from loginkit.storage import open_store
@@ -48,8 +50,11 @@ def create_app(settings: Settings) -> Starlette:
             if settings.seed_file is not None:
                 await apply_seed(store, load_seed_file(settings.seed_file), now)
             app.state.service = service
+            app.state.admin = await start_admin(service, settings)
             yield
         finally:
+            if hasattr(app.state, "admin"):
+                await app.state.admin.close()
             await store.close()
             metrics.mark_process_dead()
 
@@ -61,7 +66,9 @@ def create_app(settings: Settings) -> Starlette:
             *user.routes,
             *authorize.routes,
             *control.routes,
+            *portal_app.routes,
         ],
+        middleware=portal_app.middleware(settings),
         lifespan=lifespan,
     )
     app.state.settings = settings

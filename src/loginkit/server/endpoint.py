@@ -25,6 +25,7 @@ from loginkit.core.errors import (
 )
 from loginkit.core.secrets import new_log_id
 from loginkit.core.store import StoreUnavailable
+from loginkit.server.admin import apply_fault, record_request
 from loginkit.server.logging import log_request
 from loginkit.server.metrics import observe_request
 
@@ -95,6 +96,7 @@ def endpoint(family: Family) -> Callable[[Handler], Handler]:
             try:
                 # Another process may have moved the emulator's clock.
                 await request.app.state.service.sync_clock()
+                await apply_fault(request, api=family is Family.API)
                 response = await handler(request)
             except Exception as exc:
                 if not isinstance(exc, LoginKitError | StoreUnavailable):
@@ -103,6 +105,14 @@ def endpoint(family: Family) -> Callable[[Handler], Handler]:
                 outcome, detail = error.code, error.detail
                 response = render_error(error, log_id, request)
             response.headers["x-tt-logid"] = log_id
+            duration_ms = round((time.perf_counter() - started) * 1000, 2)
+            record_request(
+                request,
+                log_id=log_id,
+                status=response.status_code,
+                outcome=outcome,
+                duration_ms=duration_ms,
+            )
             observe_request(request, outcome, time.perf_counter() - started)
             log_request(
                 log_id=log_id,
