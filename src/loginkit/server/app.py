@@ -14,7 +14,8 @@ from loginkit.config import Settings
 from loginkit.core.clock import SystemClock
 from loginkit.core.service import AuthorizationService
 from loginkit.seed import apply_seed, demo_seed, load_seed_file
-from loginkit.server import metrics
+from loginkit.server import metrics, portal_app
+from loginkit.server.admin import start_admin
 from loginkit.server.ratelimit import RateLimits, limits_storage
 from loginkit.server import portal_app
 from loginkit.server.admin import start_admin
