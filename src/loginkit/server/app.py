@@ -17,8 +17,6 @@ from loginkit.seed import apply_seed, demo_seed, load_seed_file
 from loginkit.server import metrics, portal_app
 from loginkit.server.admin import start_admin
 from loginkit.server.ratelimit import RateLimits, limits_storage
-from loginkit.server import portal_app
-from loginkit.server.admin import start_admin
 from loginkit.server.routes import authorize, control, oauth, user
 from loginkit.server.throttle import AuthFailureThrottle
 from loginkit.storage import open_store

@@ -1,36 +1,197 @@
-"""``GET /v2/auth/authorize/``: a misconfigured request gets a page, never a redirect."""
+"""``GET /v2/auth/authorize/``: TikTok's login and consent pages, played by the emulator.
+
+A misconfigured request gets TikTok's error page naming the parameter to correct, never a
+redirect. A valid one shows the login page (pick a test user or create one; no password) and
+then the consent page, whose toggles let the user decline optional scopes. The decision comes back
+as a form POST carrying the original query, which is validated again before anything redirects.
+"""
 
 from __future__ import annotations
 
+from dataclasses import asdict
+from typing import Any
+
+from starlette.datastructures import FormData
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from loginkit.core.authorize import AuthorizeRequest
 from loginkit.core.errors import AuthorizePageError, InvalidRequest
-from loginkit.server.context import service
+from loginkit.core.models import User
+from loginkit.core.sandbox import check_sandbox_target
+from loginkit.core.scopes import SCOPES
+from loginkit.server.admin import admin_store
+from loginkit.server.context import service, settings
 from loginkit.server.endpoint import Family, endpoint
 from loginkit.server.forms import parse_params
+from loginkit.server.personas import avatar_src, persona_from_form
+from loginkit.server.security import CsrfError, check_csrf, csrf_token
 from loginkit.server.templates import render
 
 __all__ = ["routes"]
 
+AUTHORIZE_PATH = "/v2/auth/authorize/"
+SESSION_USER = "user_id"
 
-@endpoint(Family.CONTROL)
-async def authorize(request: Request) -> Response:
-    try:
-        params = parse_params(request.url.query)
-        auth = await service(request).validate_authorize(params)
-    except (AuthorizePageError, InvalidRequest) as exc:
-        param = exc.param if isinstance(exc, AuthorizePageError) else "request"
-        return render(
-            request, "authorize_error.html", {"param": param, "detail": exc.detail}, status=400
-        )
+
+def _error_page(request: Request, param: str, detail: str, status: int = 400) -> Response:
     return render(
-        request, "authorize_pending.html", {"app_name": auth.app.name, "scopes": auth.scopes}
+        request, "authorize_error.html", {"param": param, "detail": detail}, status=status
     )
 
 
+async def _validated(request: Request, query: str) -> AuthorizeRequest:
+    try:
+        params = parse_params(query)
+    except InvalidRequest as exc:
+        raise AuthorizePageError("request", exc.detail) from exc
+    return await service(request).validate_authorize(params)
+
+
+async def _signed_in_user(request: Request) -> User | None:
+    user_id = request.session.get(SESSION_USER)
+    return await service(request).store.get_user(user_id) if isinstance(user_id, str) else None
+
+
+def _back_to_authorize(query: str) -> RedirectResponse:
+    return RedirectResponse(f"{AUTHORIZE_PATH}?{query}", status_code=303)
+
+
+def _is_required(name: str) -> bool:
+    """``user.info.basic`` (not toggleable) must be granted when requested."""
+    return not SCOPES[name].toggleable
+
+
+def _scope_rows(auth: AuthorizeRequest) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": name,
+            "description": SCOPES[name].description,
+            "required": _is_required(name),
+        }
+        for name in auth.scopes
+    ]
+
+
+async def _login_page(
+    request: Request, auth: AuthorizeRequest, query: str, errors: list[str] | None = None
+) -> Response:
+    base_url = settings(request).base_url
+    users = [
+        {**asdict(u), "avatar": avatar_src(base_url, u)}
+        for u in await service(request).store.list_users()
+    ]
+    context = {
+        "app_name": auth.app.name,
+        "users": users,
+        "query": query,
+        "csrf": csrf_token(request),
+        "errors": errors or [],
+    }
+    return render(request, "login.html", context, status=400 if errors else 200)
+
+
+async def _consent_or_refusal(
+    request: Request, auth: AuthorizeRequest, user: User, query: str
+) -> Response:
+    await check_sandbox_target(admin_store(request), auth.app, user)
+    context = {
+        "app": auth.app,
+        "user": user,
+        "avatar": avatar_src(settings(request).base_url, user),
+        "scopes": _scope_rows(auth),
+        "query": query,
+        "csrf": csrf_token(request),
+        "redirect_host": auth.redirect_uri.split("/")[2] if "//" in auth.redirect_uri else "",
+    }
+    return render(request, "consent.html", context)
+
+
+@endpoint(Family.CONTROL)
+async def authorize(request: Request) -> Response:
+    query = request.url.query
+    try:
+        auth = await _validated(request, query)
+        user = await _signed_in_user(request)
+        if user is None:
+            return await _login_page(request, auth, query)
+        return await _consent_or_refusal(request, auth, user, query)
+    except AuthorizePageError as exc:
+        return _error_page(request, exc.param, exc.detail)
+
+
+async def _checked_form(request: Request) -> FormData:
+    form = await request.form()
+    check_csrf(request, form)
+    return form
+
+
+def _text(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+@endpoint(Family.CONTROL)
+async def login(request: Request) -> Response:
+    """Sign in as a listed test user, or create one on the spot."""
+    try:
+        form = await _checked_form(request)
+        query = _text(form, "query")
+        auth = await _validated(request, query)
+    except CsrfError as exc:
+        return _error_page(request, "csrf_token", str(exc), status=403)
+    except AuthorizePageError as exc:
+        return _error_page(request, exc.param, exc.detail)
+    user_id = _text(form, "user_id")
+    if user_id:
+        user = await service(request).store.get_user(user_id)
+        if user is None:
+            return await _login_page(request, auth, query, ["That test user no longer exists."])
+    else:
+        created = await persona_from_form(request, form)
+        if isinstance(created, list):
+            return await _login_page(request, auth, query, created)
+        user = created
+    request.session[SESSION_USER] = user.user_id
+    return _back_to_authorize(query)
+
+
+@endpoint(Family.CONTROL)
+async def switch_account(request: Request) -> Response:
+    try:
+        form = await _checked_form(request)
+    except CsrfError as exc:
+        return _error_page(request, "csrf_token", str(exc), status=403)
+    request.session.pop(SESSION_USER, None)
+    return _back_to_authorize(_text(form, "query"))
+
+
+@endpoint(Family.CONTROL)
+async def decide(request: Request) -> Response:
+    """Authorize (with the scopes left switched on) or Cancel: back to the app either way."""
+    try:
+        form = await _checked_form(request)
+        auth = await _validated(request, _text(form, "query"))
+        user = await _signed_in_user(request)
+        if user is None:
+            return _back_to_authorize(_text(form, "query"))
+        await check_sandbox_target(admin_store(request), auth.app, user)
+    except CsrfError as exc:
+        return _error_page(request, "csrf_token", str(exc), status=403)
+    except AuthorizePageError as exc:
+        return _error_page(request, exc.param, exc.detail)
+    svc = service(request)
+    if _text(form, "decision") != "authorize":
+        return RedirectResponse(svc.deny(auth), status_code=303)
+    granted = tuple(s for s in auth.scopes if _is_required(s) or form.get(f"scope:{s}") == "on")
+    return RedirectResponse(await svc.approve(auth, user, granted), status_code=303)
+
+
 routes = [
-    Route("/v2/auth/authorize/", authorize, methods=["GET"]),
-    Route("/v2/auth/authorize", authorize, methods=["GET"]),
+    Route(AUTHORIZE_PATH, authorize, methods=["GET"]),
+    Route(AUTHORIZE_PATH.rstrip("/"), authorize, methods=["GET"]),
+    Route(AUTHORIZE_PATH + "login", login, methods=["POST"]),
+    Route(AUTHORIZE_PATH + "switch", switch_account, methods=["POST"]),
+    Route(AUTHORIZE_PATH + "decision", decide, methods=["POST"]),
 ]

@@ -1,0 +1,116 @@
+"""What the portal and the emulator controls keep per process, and typed access to it.
+
+``start_admin`` builds it when the app starts; the ``@endpoint`` wrapper calls ``apply_fault``
+before and ``record_request`` after every handler.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from starlette.requests import Request
+
+from loginkit.config import Settings
+from loginkit.core.admin_store import AdminStore
+from loginkit.core.faults import FaultBoard
+from loginkit.core.models import App
+from loginkit.core.secrets import secret_matches
+from loginkit.core.service import AuthorizationService
+from loginkit.core.webhooks import RemovalReason
+from loginkit.seed import demo_seed, load_seed_file
+from loginkit.server.request_log import LoggedRequest, RequestLog
+from loginkit.server.webhooks import WebhookDispatcher
+
+__all__ = [
+    "AdminRuntime",
+    "admin",
+    "admin_store",
+    "apply_fault",
+    "record_request",
+    "start_admin",
+]
+
+
+@dataclass
+class AdminRuntime:
+    store: AdminStore
+    webhooks: WebhookDispatcher
+    faults: FaultBoard = field(default_factory=FaultBoard)
+    requests: RequestLog = field(default_factory=RequestLog)
+    known_secrets: dict[str, str] = field(default_factory=dict)
+    """client_key → client secret, for the portal's "reveal": only hashes are stored, so only
+    secrets this process has seen (demo seed, seed file, created or rotated here) can be shown."""
+
+    async def close(self) -> None:
+        await self.webhooks.close()
+
+
+async def start_admin(service: AuthorizationService, settings: Settings) -> AdminRuntime:
+    store = cast(AdminStore, service.store)
+    webhooks = WebhookDispatcher(store=store, clock=service.clock, open_id=service.ctx.open_id)
+
+    async def developer_revoked(app: App, grant_id: str) -> None:
+        grant = await store.get_grant(grant_id)
+        if grant is not None:
+            webhooks.authorization_removed(
+                app.client_key, grant.user_id, RemovalReason.DEVELOPER_REVOKED
+            )
+
+    service.on_grant_revoked = developer_revoked
+    runtime = AdminRuntime(store=store, webhooks=webhooks)
+    seeds: list[dict[str, Any]] = []
+    if settings.seed_demo:
+        seeds.append(demo_seed(settings.base_url))
+    if settings.seed_file is not None:
+        seeds.append(load_seed_file(settings.seed_file))
+    for seed in seeds:
+        for entry in seed.get("apps", []):
+            app = await store.get_app(str(entry.get("client_key", "")))
+            secret = entry.get("client_secret")
+            if app and isinstance(secret, str) and secret_matches(secret, app.secret_hash):
+                runtime.known_secrets[app.client_key] = secret
+    return runtime
+
+
+def admin(request: Request) -> AdminRuntime:
+    return cast(AdminRuntime, request.app.state.admin)
+
+
+def admin_store(request: Request) -> AdminStore:
+    return admin(request).store
+
+
+async def apply_fault(request: Request, *, api: bool) -> None:
+    """Delay and/or fail this call if a fault is waiting for its path."""
+    runtime: AdminRuntime | None = getattr(request.app.state, "admin", None)
+    fault = runtime.faults.take(request.url.path) if runtime else None
+    if fault is None:
+        return
+    if fault.latency_ms:
+        await asyncio.sleep(fault.latency_ms / 1000)
+    if fault.fails:
+        raise fault.as_error(api=api)
+
+
+def record_request(
+    request: Request, *, log_id: str, status: int, outcome: str, duration_ms: float
+) -> None:
+    """Keep TikTok-endpoint calls (``/v2/...``) for the portal's request log."""
+    runtime: AdminRuntime | None = getattr(request.app.state, "admin", None)
+    if runtime is None or not request.url.path.startswith("/v2/"):
+        return
+    runtime.requests.record(
+        LoggedRequest(
+            at=time.time(),
+            method=request.method,
+            path=request.url.path,
+            status=status,
+            outcome=outcome,
+            log_id=log_id,
+            client_key=getattr(request.state, "client_key", None),
+            duration_ms=duration_ms,
+        )
+    )

@@ -1,0 +1,27 @@
+"""Everything the pages add to the application: routes, static files, the session middleware."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from starlette.middleware import Middleware
+from starlette.routing import BaseRoute, Mount
+from starlette.staticfiles import StaticFiles
+
+from loginkit.config import Settings
+from loginkit.server.routes import avatars, portal, portal_activity, portal_users
+from loginkit.server.security import session_middleware
+
+__all__ = ["middleware", "routes"]
+
+routes: list[BaseRoute] = [
+    Mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static"),
+    *avatars.routes,
+    *portal.routes,
+    *portal_users.routes,
+    *portal_activity.routes,
+]
+
+
+def middleware(settings: Settings) -> list[Middleware]:
+    return [session_middleware(settings)]

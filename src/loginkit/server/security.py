@@ -1,0 +1,91 @@
+"""Sessions, CSRF and portal access for the emulator's pages.
+
+The session is Starlette's signed cookie (itsdangerous), HttpOnly and SameSite=Lax, ``Secure``
+when the server is reached over https. It holds three things: the test user signed in on the
+authorize page, the portal login, and the CSRF token every form carries.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Mapping
+
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.requests import Request
+
+from loginkit.config import Settings
+from loginkit.server.context import client_address, settings
+
+__all__ = [
+    "CSRF_FIELD",
+    "CsrfError",
+    "check_csrf",
+    "csrf_token",
+    "portal_admin_granted",
+    "session_middleware",
+    "sign_in_admin",
+    "sign_out_admin",
+]
+
+CSRF_FIELD = "csrf_token"
+SESSION_COOKIE = "loginkit_session"
+SESSION_MAX_AGE = 8 * 60 * 60
+LOOPBACK_ADDRESSES = frozenset({"127.0.0.1", "::1"})
+
+
+class CsrfError(Exception):
+    """A form came without the session's CSRF token."""
+
+
+def session_middleware(config: Settings) -> Middleware:
+    # Derived, so that the admin token itself never signs anything a browser holds.
+    key = hmac.new(config.admin_token.encode(), b"loginkit session", hashlib.sha256).hexdigest()
+    return Middleware(
+        SessionMiddleware,
+        secret_key=key,
+        session_cookie=SESSION_COOKIE,
+        max_age=SESSION_MAX_AGE,
+        same_site="lax",
+        https_only=config.base_url.startswith("https://"),
+    )
+
+
+def csrf_token(request: Request) -> str:
+    token = request.session.get("csrf")
+    if not isinstance(token, str):
+        token = secrets.token_urlsafe(24)
+        request.session["csrf"] = token
+    return token
+
+
+def check_csrf(request: Request, form: Mapping[str, object]) -> None:
+    expected = request.session.get("csrf")
+    sent = form.get(CSRF_FIELD)
+    if not isinstance(expected, str) or not isinstance(sent, str):
+        raise CsrfError("the form has no CSRF token or the session expired")
+    if not hmac.compare_digest(expected, sent):
+        raise CsrfError("the form's CSRF token does not match the session")
+
+
+def portal_admin_granted(request: Request) -> bool:
+    """Signed in with the admin token, or ``loginkit up`` serving a loopback browser."""
+    if request.session.get("admin") is True:
+        return True
+    return settings(request).portal_open_on_loopback and client_address(request) in (
+        LOOPBACK_ADDRESSES
+    )
+
+
+def sign_in_admin(request: Request, token: str) -> bool:
+    if not hmac.compare_digest(token.encode(), settings(request).admin_token.encode()):
+        return False
+    request.session["admin"] = True
+    request.session["csrf"] = secrets.token_urlsafe(24)  # a fresh token after privilege change
+    return True
+
+
+def sign_out_admin(request: Request) -> None:
+    request.session.pop("admin", None)
