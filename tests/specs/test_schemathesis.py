@@ -76,7 +76,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
 
 @login_kit.parametrize()
 @BOUNDED
-def test_login_kit_conforms(case: schemathesis.Case, live: dict[str, Any]) -> None:
+def test_login_kit_conforms(case: schemathesis.Case[Any], live: dict[str, Any]) -> None:
     emulator: EmulatorProcess = live["emulator"]
     if isinstance(case.body, dict) and "client_key" in case.body:
         case.body = case.body | {
@@ -88,7 +88,7 @@ def test_login_kit_conforms(case: schemathesis.Case, live: dict[str, Any]) -> No
 
 @display.parametrize()
 @BOUNDED
-def test_display_api_conforms(case: schemathesis.Case, live: dict[str, Any]) -> None:
+def test_display_api_conforms(case: schemathesis.Case[Any], live: dict[str, Any]) -> None:
     emulator: EmulatorProcess = live["emulator"]
     headers = {"Authorization": f"Bearer {live['access_token']}"}
     case.call_and_validate(base_url=emulator.base_url, headers=headers, checks=CHECKS)
