@@ -22,7 +22,7 @@ def _sample(metrics: str, name: str, **labels: str) -> float:
     return 0.0
 
 
-def _one_sequence(emulator: EmulatorProcess) -> dict[str, str]:
+def _one_sequence(emulator: EmulatorProcess) -> None:
     app, user = emulator.create_app(), emulator.create_user()
     code = emulator.authorize(app, user, ["user.info.basic"])
     first = exchange(emulator.http, emulator.base_url, app, code).json()
@@ -30,7 +30,6 @@ def _one_sequence(emulator: EmulatorProcess) -> dict[str, str]:
     assert user_info(emulator.http, emulator.base_url, second["access_token"]).status_code == 200
     assert revoke(emulator.http, emulator.base_url, app, second["access_token"]).json() == {}
     assert user_info(emulator.http, emulator.base_url, second["access_token"]).status_code == 401
-    return second
 
 
 def _check_metrics(metrics: str, sequences: int) -> None:
