@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from loginkit.client import InvalidGrantError, TikTokClient
+from loginkit.client import InvalidGrantError, OAuthError, RetryPolicy, TikTokClient
 from loginkit.testing import EmulatorFaultsUnsupported, InProcessEmulator
 
 
@@ -50,5 +50,8 @@ def test_inject_fault_fails_the_next_token_call(tiktok_emulator: InProcessEmulat
     except EmulatorFaultsUnsupported:
         pytest.skip("the emulator has no POST /emulator/faults yet")
     with client_for(tiktok_emulator, app) as client:
-        # client_credentials is retried on temporarily_unavailable: the second try succeeds.
-        assert client.client_token().access_token.startswith("clt.")
+        client.retry = RetryPolicy(attempts=1)
+        with pytest.raises(OAuthError) as caught:
+            client.client_token()
+        assert (caught.value.error, caught.value.status_code) == ("temporarily_unavailable", 503)
+        assert client.client_token().access_token.startswith("clt.")  # count=1: next call is fine
