@@ -54,6 +54,34 @@ def demo_seed(base_url: str) -> dict[str, Any]:
             "likes_count": 61_877,
             "video_count": 64,
         },
+        {
+            "username": "carla.cooks",
+            "display_name": "Carla Mendes",
+            "bio_description": "One-pan dinners in under 20 minutes.",
+            "is_verified": True,
+            "follower_count": 1_250_000,
+            "following_count": 180,
+            "likes_count": 38_400_112,
+            "video_count": 512,
+        },
+        {
+            "username": "dev.with.dara",
+            "display_name": "Dara Nguyen",
+            "bio_description": "Coding tutorials and desk setups.",
+            "follower_count": 48_900,
+            "following_count": 1_020,
+            "likes_count": 702_331,
+            "video_count": 143,
+        },
+        {
+            "username": "eli.new",
+            "display_name": "Eli Novak",
+            "bio_description": "",
+            "follower_count": 3,
+            "following_count": 41,
+            "likes_count": 0,
+            "video_count": 0,
+        },
     ],
     }
 
@@ -75,13 +103,14 @@ def load_seed_file(path: Path) -> dict[str, Any]:
 
 
 def _app(entry: dict[str, Any], now: int) -> App:
-    secret = str(entry["client_secret"])
-    if len(secret) < MIN_SECRET_LENGTH:
+    exported_hash = entry.get("client_secret_hash")  # an export holds only the hash
+    secret = "" if exported_hash else str(entry["client_secret"])
+    if not exported_hash and len(secret) < MIN_SECRET_LENGTH:
         raise SeedError(f"app {entry['client_key']}: client_secret needs ≥ {MIN_SECRET_LENGTH} characters")
     return App(
         client_key=str(entry["client_key"]),
         name=str(entry.get("name", entry["client_key"])),
-        secret_hash=hash_secret(secret),
+        secret_hash=str(exported_hash) if exported_hash else hash_secret(secret),
         platform=Platform(entry.get("platform", "web")),
         redirect_uris=tuple(entry.get("redirect_uris", ())),
         scopes=tuple(entry.get("scopes", ("user.info.basic",))),

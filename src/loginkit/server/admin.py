@@ -21,6 +21,7 @@ from loginkit.core.secrets import secret_matches
 from loginkit.core.service import AuthorizationService
 from loginkit.core.webhooks import RemovalReason
 from loginkit.seed import demo_seed, load_seed_file
+from loginkit.seed_state import apply_state_seed
 from loginkit.server.request_log import LoggedRequest, RequestLog
 from loginkit.server.webhooks import WebhookDispatcher
 
@@ -65,7 +66,9 @@ async def start_admin(service: AuthorizationService, settings: Settings) -> Admi
     if settings.seed_demo:
         seeds.append(demo_seed(settings.base_url))
     if settings.seed_file is not None:
-        seeds.append(load_seed_file(settings.seed_file))
+        seed = load_seed_file(settings.seed_file)
+        await apply_state_seed(store, seed, service.clock.now())
+        seeds.append(seed)
     for seed in seeds:
         for entry in seed.get("apps", []):
             app = await store.get_app(str(entry.get("client_key", "")))

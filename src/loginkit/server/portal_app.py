@@ -9,7 +9,13 @@ from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
 from loginkit.config import Settings
-from loginkit.server.routes import avatars, portal, portal_activity, portal_users
+from loginkit.server.routes import (
+    avatars,
+    control_extra,
+    portal,
+    portal_activity,
+    portal_users,
+)
 from loginkit.server.security import session_middleware
 
 __all__ = ["middleware", "routes"]
@@ -17,6 +23,7 @@ __all__ = ["middleware", "routes"]
 routes: list[BaseRoute] = [
     Mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static"),
     *avatars.routes,
+    *control_extra.routes,
     *portal.routes,
     *portal_users.routes,
     *portal_activity.routes,
