@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import json
 import os
 import secrets
@@ -20,7 +22,30 @@ if TYPE_CHECKING:
 __all__ = ["app_from_env", "main"]
 
 
-@click.group()
+class _LazyGroup(click.Group):
+    """Commands of the other parts load only when used, so ``serve`` starts fast."""
+
+    lazy: dict[str, str] = {  # noqa: RUF012 - a class-level table, never mutated
+        "gateway": "loginkit.gateway.cli:gateway",
+        "login": "loginkit.client.cli:login",
+        "whoami": "loginkit.client.cli:whoami",
+        "refresh": "loginkit.client.cli:refresh",
+        "logout": "loginkit.client.cli:logout",
+        "workflow": "loginkit.workflow.cli:workflow",
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.lazy])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.lazy:
+            module, _, attr = self.lazy[name].partition(":")
+            command: click.Command = getattr(importlib.import_module(module), attr)
+            return command
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=_LazyGroup)
 @click.version_option(package_name="loginkit")
 def main() -> None:
     """loginkit: Log in with TikTok, end to end and offline."""
@@ -318,9 +343,73 @@ def app_from_env() -> Starlette:
 
 @main.command()
 @_server_options
-def up(**options: Any) -> None:
-    """Everything for local development: the emulator (gateway and demo join as they land)."""
-    serve.callback(**options)  # type: ignore[misc]
+@click.option(
+    "--gateway/--no-gateway",
+    "with_gateway",
+    default=True,
+    show_default=True,
+    help="Also serve the OAuth capability as REST (port 8080) and MCP (port 9090).",
+)
+def up(with_gateway: bool, **options: Any) -> None:
+    """Everything for local development in one process: the emulator and the gateway."""
+    import asyncio
+
+    settings = settings_from_options(options)
+    from loginkit.server.logging import configure_logging
+
+    configure_logging()
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_serve_everything(settings, with_gateway))
+
+
+def _demo_app(settings: Settings) -> Any:
+    """The client kit's demo, wired to the seeded demo app of this emulator."""
+    from loginkit.client.demo import create_demo_app
+    from loginkit.seed import demo_seed
+
+    demo = demo_seed(settings.base_url)["apps"][0]
+    return create_demo_app(
+        base_url=settings.base_url,
+        client_key=demo["client_key"],
+        client_secret=demo["client_secret"],
+        redirect_uri=demo["redirect_uris"][0],
+    )
+
+
+async def _serve_everything(settings: Settings, with_gateway: bool) -> None:
+    import uvicorn
+
+    from loginkit.gateway import build_gateway, load_capability
+    from loginkit.gateway.service import MCP_PATH, serve_together
+    from loginkit.server.app import create_app
+
+    def server(app: Any, port: int) -> uvicorn.Server:
+        config = uvicorn.Config(
+            app, host=settings.host, port=port, log_level="warning", access_log=False
+        )
+        return uvicorn.Server(config)
+
+    emulator = create_app(settings)
+    banner = [_banner(settings)]
+    if settings.seed_demo:
+        emulator.mount("/demo", _demo_app(settings))
+        banner.append(f"  demo app page    {settings.base_url}/demo/")
+    servers = [server(emulator, settings.port)]
+    gateway = build_gateway(load_capability(), host=settings.host, upstream=settings.base_url)
+    try:
+        if with_gateway:
+            for app, port, label in (
+                (gateway.rest_app, gateway.rest_port, "gateway REST "),
+                (gateway.mcp_app, gateway.mcp_port, "gateway MCP  "),
+            ):
+                if app is not None and port is not None:
+                    servers.append(server(app, port))
+                    suffix = MCP_PATH if "MCP" in label else "/v1/v2/oauth/token"
+                    banner.append(f"  {label}    http://{settings.host}:{port}{suffix}")
+        click.echo("\n".join(banner), err=True)
+        await serve_together(servers)
+    finally:
+        await gateway.aclose()
 
 
 # ---- apps and users (through the control API of a running emulator) ----------------------------
