@@ -89,7 +89,7 @@ async def _login_page(
         "csrf": csrf_token(request),
         "errors": errors or [],
     }
-    return render(request, "login.html", context, status=400 if errors else 200)
+    return render(request, "login.html", context)
 
 
 async def _consent_or_refusal(

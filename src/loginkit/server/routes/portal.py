@@ -57,7 +57,7 @@ async def login(request: Request) -> Response:
                 return RedirectResponse(_safe_next(field(form, "next")), status_code=303)
             error = "That is not the admin token this emulator was started with."
     context = {"next": next_path, "error": error}
-    return render_page(request, "portal/login.html", context, status=401 if error else 200)
+    return render_page(request, "portal/login.html", context)
 
 
 @page
@@ -137,7 +137,7 @@ async def _apps_page(
         "scopes": SCOPES.values(),
         "platforms": [p.value for p in Platform],
     }
-    return render_page(request, "portal/apps.html", context, status=400 if errors else 200)
+    return render_page(request, "portal/apps.html", context)
 
 
 @page
@@ -195,7 +195,7 @@ async def _app_page(
         "secret_known": app.client_key in admin(request).known_secrets,
         "flash": notice,
     }
-    response = render_page(request, "portal/app.html", context, status=400 if errors else 200)
+    response = render_page(request, "portal/app.html", context)
     return no_store(response)
 
 

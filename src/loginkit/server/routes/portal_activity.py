@@ -104,7 +104,7 @@ async def _controls_page(request: Request, errors: list[str] | None = None) -> R
         "offset": svc.clock.offset,
         "errors": errors or [],
     }
-    return render_page(request, "portal/controls.html", context, status=400 if errors else 200)
+    return render_page(request, "portal/controls.html", context)
 
 
 @page

@@ -36,7 +36,7 @@ async def _users_page(request: Request, errors: list[str] | None = None) -> Resp
     base_url = settings(request).base_url
     users = [(u, avatar_src(base_url, u)) for u in await service(request).store.list_users()]
     context = {"users": users, "errors": errors or []}
-    return render_page(request, "portal/users.html", context, status=400 if errors else 200)
+    return render_page(request, "portal/users.html", context)
 
 
 @page
@@ -63,7 +63,7 @@ async def _user_page(request: Request, user: User, errors: list[str] | None = No
         "count_fields": COUNT_FIELDS,
         "errors": errors or [],
     }
-    return render_page(request, "portal/user.html", context, status=400 if errors else 200)
+    return render_page(request, "portal/user.html", context)
 
 
 @page
