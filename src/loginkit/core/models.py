@@ -9,6 +9,7 @@ __all__ = [
     "App",
     "AuthorizationCode",
     "Grant",
+    "OAuthVersion",
     "Platform",
     "Token",
     "TokenKind",
@@ -29,6 +30,13 @@ class Platform(StrEnum):
         return self is not Platform.WEB
 
 
+class OAuthVersion(StrEnum):
+    """Which of TikTok's OAuth APIs issued a code or token; the two must not be mixed (seed 002)."""
+
+    V1 = "v1"
+    V2 = "v2"
+
+
 class TokenKind(StrEnum):
     ACCESS = "access"
     REFRESH = "refresh"
@@ -45,6 +53,8 @@ class App:
     scopes: tuple[str, ...]
     developer_id: str = "default"
     created_at: int = 0
+    redirect_domains: tuple[str, ...] = ()
+    """v1 OAuth only: hosts whose (sub)domains may receive the redirect (seed 002)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +95,7 @@ class AuthorizationCode:
     expires_at: int
     code_challenge: str | None = None
     consumed_at: int | None = None
+    version: OAuthVersion = OAuthVersion.V2
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +111,7 @@ class Token:
     revoked_at: int | None = None
     rotated_at: int | None = None
     """Set on a refresh token once it has been exchanged for a new one."""
+    version: OAuthVersion = OAuthVersion.V2
 
     def is_live(self, now: int) -> bool:
         return self.revoked_at is None and self.rotated_at is None and now < self.expires_at

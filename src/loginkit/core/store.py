@@ -96,5 +96,12 @@ class Store(Protocol):
 
     async def set_clock_offset(self, seconds: int) -> None: ...
 
+    async def note_mixed_token_use(self, client_key: str, now: int) -> None:
+        """Remember that the app presented a token to the OAuth API that did not issue it."""
+
+    async def last_mixed_token_use(self, client_key: str) -> int | None:
+        """When the app last did so (emulator clock), or None."""
+        ...
+
     async def reset(self) -> None:
         """Delete every app, user, grant, code and token, and the clock offset."""

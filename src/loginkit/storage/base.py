@@ -97,6 +97,12 @@ class SQLStore(ABC):
     async def set_clock_offset(self, seconds: int) -> None:
         await self.run(ops.set_clock_offset, seconds)
 
+    async def note_mixed_token_use(self, client_key: str, now: int) -> None:
+        await self.run(ops.note_mixed_token_use, client_key, now)
+
+    async def last_mixed_token_use(self, client_key: str) -> int | None:
+        return await self.run(ops.last_mixed_token_use, client_key)
+
     async def reset(self) -> None:
         await self.run(admin_ops.reset)
 

@@ -14,12 +14,23 @@ from typing import Any
 from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from loginkit.core.models import App, AuthorizationCode, Grant, Platform, Token, TokenKind, User
+from loginkit.core.models import (
+    App,
+    AuthorizationCode,
+    Grant,
+    OAuthVersion,
+    Platform,
+    Token,
+    TokenKind,
+    User,
+)
 from loginkit.core.store import AlreadyExists
 from loginkit.storage.schema import apps, codes, grants, meta, tokens, users
 
 INSTANCE_SECRET = "instance_secret"  # noqa: S105 - a meta key, not a secret
 CLOCK_OFFSET = "clock_offset"
+MIXED_TOKEN_USE = "mixed_token_use:"
+"""Meta key prefix (+ client_key): when the app last presented a token to the other OAuth API."""
 
 
 def _csv(values: Sequence[str]) -> str:
@@ -43,6 +54,7 @@ def _app_row(app: App) -> dict[str, Any]:
         "scopes": _csv(app.scopes),
         "developer_id": app.developer_id,
         "created_at": app.created_at,
+        "redirect_domains": json.dumps(list(app.redirect_domains)),
     }
 
 
@@ -56,6 +68,7 @@ def _app(row: Any) -> App:
         scopes=_split(row.scopes),
         developer_id=row.developer_id,
         created_at=row.created_at,
+        redirect_domains=tuple(json.loads(row.redirect_domains)),
     )
 
 
@@ -81,6 +94,7 @@ def _code(row: Any) -> AuthorizationCode:
         expires_at=row.expires_at,
         code_challenge=row.code_challenge,
         consumed_at=row.consumed_at,
+        version=OAuthVersion(row.version),
     )
 
 
@@ -96,6 +110,7 @@ def _token_row(token: Token) -> dict[str, Any]:
         "created_at": token.created_at,
         "revoked_at": token.revoked_at,
         "rotated_at": token.rotated_at,
+        "version": token.version.value,
     }
 
 
@@ -111,6 +126,7 @@ def _token(row: Any) -> Token:
         created_at=row.created_at,
         revoked_at=row.revoked_at,
         rotated_at=row.rotated_at,
+        version=OAuthVersion(row.version),
     )
 
 
@@ -230,6 +246,7 @@ def create_grant(conn: Connection, grant: Grant, code: AuthorizationCode) -> Non
             "code_challenge": code.code_challenge,
             "expires_at": code.expires_at,
             "consumed_at": None,
+            "version": code.version.value,
         },
     )
 
@@ -303,3 +320,13 @@ def reset(conn: Connection) -> None:
     for table in (tokens, codes, grants, users, apps):
         conn.execute(delete(table))
     conn.execute(delete(meta).where(meta.c.key == CLOCK_OFFSET))
+    conn.execute(delete(meta).where(meta.c.key.startswith(MIXED_TOKEN_USE)))
+
+
+def note_mixed_token_use(conn: Connection, client_key: str, now: int) -> None:
+    _set_meta(conn, (MIXED_TOKEN_USE + client_key)[:64], str(now))
+
+
+def last_mixed_token_use(conn: Connection, client_key: str) -> int | None:
+    value = _get_meta(conn, (MIXED_TOKEN_USE + client_key)[:64])
+    return int(value) if value is not None else None

@@ -36,6 +36,7 @@ apps = Table(
     Column("scopes", Text, nullable=False),  # comma-separated
     Column("developer_id", String(64), nullable=False),
     Column("created_at", BigInteger, nullable=False),
+    Column("redirect_domains", Text, nullable=False, server_default="[]"),  # JSON list, 0003
 )
 
 users = Table(
@@ -77,6 +78,7 @@ codes = Table(
     Column("code_challenge", String(128)),
     Column("expires_at", BigInteger, nullable=False),
     Column("consumed_at", BigInteger),
+    Column("version", String(8), nullable=False, server_default="v2"),  # revision 0003
 )
 
 tokens = Table(
@@ -92,6 +94,7 @@ tokens = Table(
     Column("created_at", BigInteger, nullable=False),
     Column("revoked_at", BigInteger),
     Column("rotated_at", BigInteger),
+    Column("version", String(8), nullable=False, server_default="v2"),  # revision 0003
 )
 
 # ---- revision 0002: the developer portal ---------------------------------------------------------
