@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from loginkit.core import pkce
 from loginkit.core.errors import AuthorizePageError
-from loginkit.core.models import App
+from loginkit.core.models import App, OAuthVersion
 from loginkit.core.policy import Policy
 from loginkit.core.redirect_uris import redirect_uri_matches
 from loginkit.core.scopes import parse_scopes, unknown_scopes
@@ -31,6 +31,8 @@ class AuthorizeRequest:
     state: str = ""
     code_challenge: str | None = None
     params: Mapping[str, str] = field(default_factory=dict)
+    version: OAuthVersion = OAuthVersion.V2
+    """The authorize page it came through: the code it yields is redeemable only there."""
 
 
 Check = Callable[[AuthorizeRequest, Policy], None]

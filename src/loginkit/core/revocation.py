@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from loginkit.core.context import Context
-from loginkit.core.models import App
+from loginkit.core.mixing import refuse_mixing
+from loginkit.core.models import App, OAuthVersion
 from loginkit.core.secrets import hash_secret
 
 __all__ = ["revoke"]
@@ -21,6 +22,9 @@ async def revoke(ctx: Context, app: App, form: Mapping[str, str]) -> str | None:
     token = await ctx.store.get_token(hash_secret(form["token"]))
     if token is None or token.client_key != app.client_key or token.revoked_at is not None:
         return None
+    if token.version is not OAuthVersion.V2:
+        # Not an oracle: the caller authenticated as the app the token belongs to.
+        raise await refuse_mixing(ctx, app, "token", token.version, OAuthVersion.V2)
     now = ctx.clock.now()
     if token.grant_id is not None:
         await ctx.store.revoke_grant(token.grant_id, now)

@@ -156,6 +156,7 @@ class AuthorizationService:
             scopes=granted,
             expires_at=now + self.policy.code_lifetime,
             code_challenge=req.code_challenge,
+            version=req.version,
         )
         await self.store.create_grant(grant, code)
         return redirect_url(

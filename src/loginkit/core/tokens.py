@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from loginkit.core.context import Context
-from loginkit.core.models import Token, TokenKind, TokenResponse
+from loginkit.core.models import OAuthVersion, Token, TokenKind, TokenResponse
 from loginkit.core.scopes import format_scopes
 from loginkit.core.secrets import hash_secret, new_access_token, new_refresh_token
 
@@ -28,6 +28,7 @@ def mint_token_pair(
     user_id: str,
     scopes: tuple[str, ...],
     refresh_expires_at: int,
+    version: OAuthVersion = OAuthVersion.V2,
 ) -> TokenPair:
     """A fresh access and refresh token for one grant.
 
@@ -48,6 +49,7 @@ def mint_token_pair(
             scopes=scopes,
             grant_id=grant_id,
             user_id=user_id,
+            version=version,
         )
 
     records = (

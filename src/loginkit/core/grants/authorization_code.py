@@ -20,11 +20,12 @@ from collections.abc import Mapping
 from loginkit.core import pkce
 from loginkit.core.context import Context
 from loginkit.core.errors import InvalidGrant, InvalidRequest
-from loginkit.core.models import App, AuthorizationCode, TokenResponse
+from loginkit.core.mixing import refuse_mixing
+from loginkit.core.models import App, AuthorizationCode, OAuthVersion, TokenResponse
 from loginkit.core.secrets import hash_secret
 from loginkit.core.tokens import mint_token_pair
 
-__all__ = ["authorization_code_grant"]
+__all__ = ["authorization_code_grant", "exchange_code"]
 
 REDIRECT_URI_MISMATCH = "Redirect_uri is not matched with the uri when requesting code."
 PKCE_FAILED = "Code verifier or code challenge is invalid."
@@ -51,20 +52,41 @@ def _check_pkce(code: AuthorizationCode, verifier: str | None) -> None:
 async def authorization_code_grant(
     ctx: Context, app: App, form: Mapping[str, str]
 ) -> TokenResponse:
+    return await exchange_code(
+        ctx,
+        app,
+        form["code"],
+        redirect_uri=form["redirect_uri"],
+        code_verifier=form.get("code_verifier"),
+    )
+
+
+async def exchange_code(
+    ctx: Context,
+    app: App,
+    raw_code: str,
+    *,
+    redirect_uri: str | None,
+    code_verifier: str | None,
+    version: OAuthVersion = OAuthVersion.V2,
+) -> TokenResponse:
+    """Redeem a code issued by the ``version`` authorize page; v1 sends no ``redirect_uri``."""
     now = ctx.clock.now()
-    code = await ctx.store.get_code(hash_secret(form["code"]))
+    code = await ctx.store.get_code(hash_secret(raw_code))
     if code is None or code.client_key != app.client_key:
         raise InvalidGrant("Authorization code is invalid.", detail="unknown code or other client")
+    if code.version is not version:
+        raise await refuse_mixing(ctx, app, "authorization code", code.version, version)
     if code.consumed_at is not None:
         raise await _replayed(ctx, code)
     if now >= code.expires_at:
         raise InvalidGrant("Authorization code is expired.")
-    if form["redirect_uri"] != code.redirect_uri:
+    if redirect_uri is not None and redirect_uri != code.redirect_uri:
         raise InvalidRequest(
             REDIRECT_URI_MISMATCH,
-            detail=f"redirect_uri {form['redirect_uri']!r} != {code.redirect_uri!r}",
+            detail=f"redirect_uri {redirect_uri!r} != {code.redirect_uri!r}",
         )
-    _check_pkce(code, form.get("code_verifier"))
+    _check_pkce(code, code_verifier)
 
     pair = mint_token_pair(
         ctx,
@@ -73,6 +95,7 @@ async def authorization_code_grant(
         user_id=code.user_id,
         scopes=code.scopes,
         refresh_expires_at=now + ctx.policy.refresh_lifetime,
+        version=version,
     )
     if not await ctx.store.redeem_code(code.code_hash, now, pair.records):
         raise await _replayed(ctx, code)

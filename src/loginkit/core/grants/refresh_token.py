@@ -17,11 +17,12 @@ from collections.abc import Mapping
 
 from loginkit.core.context import Context
 from loginkit.core.errors import InvalidGrant
-from loginkit.core.models import App, Token, TokenKind, TokenResponse
+from loginkit.core.mixing import refuse_mixing
+from loginkit.core.models import App, OAuthVersion, Token, TokenKind, TokenResponse
 from loginkit.core.secrets import hash_secret
 from loginkit.core.tokens import mint_token_pair
 
-__all__ = ["refresh_token_grant"]
+__all__ = ["refresh", "refresh_token_grant"]
 
 INVALID = "Refresh token is invalid or expired."
 
@@ -33,10 +34,19 @@ async def _reused(ctx: Context, token: Token) -> InvalidGrant:
 
 
 async def refresh_token_grant(ctx: Context, app: App, form: Mapping[str, str]) -> TokenResponse:
+    return await refresh(ctx, app, form["refresh_token"])
+
+
+async def refresh(
+    ctx: Context, app: App, raw_token: str, version: OAuthVersion = OAuthVersion.V2
+) -> TokenResponse:
+    """Rotate a refresh token issued by the ``version`` API."""
     now = ctx.clock.now()
-    token = await ctx.store.get_token(hash_secret(form["refresh_token"]))
+    token = await ctx.store.get_token(hash_secret(raw_token))
     if token is None or token.kind is not TokenKind.REFRESH or token.client_key != app.client_key:
         raise InvalidGrant(INVALID, detail="unknown refresh token or other client")
+    if token.version is not version:
+        raise await refuse_mixing(ctx, app, "refresh token", token.version, version)
     if token.revoked_at is not None:
         raise InvalidGrant(INVALID, detail="refresh token revoked")
     if token.rotated_at is not None:
@@ -52,6 +62,7 @@ async def refresh_token_grant(ctx: Context, app: App, form: Mapping[str, str]) -
         user_id=token.user_id,
         scopes=token.scopes,
         refresh_expires_at=token.expires_at,
+        version=version,
     )
     if not await ctx.store.rotate_refresh_token(token.token_hash, now, pair.records):
         raise await _reused(ctx, token)
