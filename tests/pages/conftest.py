@@ -39,6 +39,8 @@ class LoopbackApp:
     server: ThreadingHTTPServer = field(init=False)
     callbacks: list[dict[str, str]] = field(default_factory=list)
     webhooks: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
+    webhook_failures: int = 0
+    """How many webhook POSTs to answer 500 before accepting (to exercise retries)."""
     state: str = field(default_factory=lambda: secrets.token_urlsafe(12))
 
     @property
@@ -92,7 +94,11 @@ def _handler(app: LoopbackApp) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", "0"))
             app.webhooks.append((dict(self.headers.items()), self.rfile.read(length)))
-            self._send(200, "ok")
+            if app.webhook_failures > 0:
+                app.webhook_failures -= 1
+                self._send(500, "try again")
+            else:
+                self._send(200, "ok")
 
         def log_message(self, format: str, *args: Any) -> None:
             pass
