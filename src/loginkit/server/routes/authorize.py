@@ -46,6 +46,7 @@ async def _validated(request: Request, query: str) -> AuthorizeRequest:
         params = parse_params(query)
     except InvalidRequest as exc:
         raise AuthorizePageError("request", exc.detail) from exc
+    request.state.client_key = params.get("client_key") or None  # for the request log
     return await service(request).validate_authorize(params)
 
 
