@@ -165,8 +165,8 @@ async def refresh_token(ctx: Context, params: Mapping[str, str]) -> TokenRespons
     return await refresh(ctx, app, params["refresh_token"], OAuthVersion.V1)
 
 
-async def revoke(ctx: Context, params: Mapping[str, str]) -> str:
-    """``POST /oauth/revoke/``: ends the grant of a v1 access token. Returns the grant_id."""
+async def revoke(ctx: Context, params: Mapping[str, str]) -> tuple[App, str]:
+    """``POST /oauth/revoke/``: ends the grant of a v1 access token. Returns its app and grant."""
     require(params, ("open_id", "access_token"))
     token = await ctx.store.get_token(hash_secret(params["access_token"]))
     if token is None or token.kind is not TokenKind.ACCESS or token.user_id is None:
@@ -179,7 +179,7 @@ async def revoke(ctx: Context, params: Mapping[str, str]) -> str:
     if not token.is_live(ctx.clock.now()) or token.grant_id is None:
         raise InvalidGrant("Access token is invalid.", detail="access token expired or revoked")
     await ctx.store.revoke_grant(token.grant_id, ctx.clock.now())
-    return token.grant_id
+    return app, token.grant_id
 
 
 # ---- authorize --------------------------------------------------------------------------------

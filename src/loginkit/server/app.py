@@ -17,7 +17,7 @@ from loginkit.seed import apply_seed, demo_seed, load_seed_file
 from loginkit.server import metrics, portal_app
 from loginkit.server.admin import start_admin
 from loginkit.server.ratelimit import RateLimits, limits_storage
-from loginkit.server.routes import authorize, control, oauth, user
+from loginkit.server.routes import authorize, control, legacy, oauth, user
 from loginkit.server.throttle import AuthFailureThrottle
 from loginkit.storage import open_store
 
@@ -65,6 +65,7 @@ def create_app(settings: Settings) -> Starlette:
             *user.routes,
             *authorize.routes,
             *control.routes,
+            *legacy.routes,
             *portal_app.routes,
         ],
         middleware=portal_app.middleware(settings),

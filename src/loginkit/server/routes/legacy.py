@@ -1,0 +1,220 @@
+"""TikTok's v1 OAuth endpoints and the control API for the v1 → v2 migration.
+
+v1 took its parameters in the query string (facts §10); a form body is accepted too. v1 answered
+HTTP 200 with its error envelope [I], so refusals are rendered here rather than by ``@endpoint``,
+which renders v2's flat errors; v1 calls are entered in the request log here too, as the log
+keeps ``/v2/`` calls only.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict, replace
+from functools import wraps
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from loginkit.core import legacy
+from loginkit.core.errors import AuthorizePageError, InvalidRequest, LoginKitError
+from loginkit.core.migration_check import DAY, migration_findings
+from loginkit.server.admin import admin
+from loginkit.server.context import service, settings
+from loginkit.server.endpoint import Family, endpoint, no_store
+from loginkit.server.forms import FORM_CONTENT_TYPE, parse_params, read_form
+from loginkit.server.request_log import LoggedRequest
+from loginkit.server.routes.control import (
+    NotFound,
+    _admin,
+    _app_or_404,
+    _app_view,
+    _get,
+    _json_body,
+    _string_list,
+)
+from loginkit.server.templates import render
+
+__all__ = ["V1_PATHS", "routes"]
+
+V1_PATHS = ("/oauth/access_token/", "/oauth/refresh_token/", "/oauth/revoke/", "/auth/authorize/")
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+async def _params(request: Request) -> dict[str, str]:
+    params = parse_params(request.url.query)
+    if request.headers.get("content-type", "").startswith(FORM_CONTENT_TYPE):
+        form = await read_form(request, settings(request).max_body_bytes)
+        both = sorted(set(params) & set(form))
+        if both:
+            raise InvalidRequest(f"Parameter {both[0]} is duplicated.")
+        params.update(form)
+    request.state.client_key = params.get("client_key") or None
+    return params
+
+
+def _log_v1_call(request: Request, status: int, outcome: str, started: float) -> None:
+    runtime = getattr(request.app.state, "admin", None)
+    if runtime is None:
+        return
+    runtime.requests.record(
+        LoggedRequest(
+            at=time.time(),
+            method=request.method,
+            path=request.url.path,
+            status=status,
+            outcome=outcome,
+            log_id=request.state.log_id,
+            client_key=getattr(request.state, "client_key", None),
+            duration_ms=round((time.perf_counter() - started) * 1000, 2),
+        )
+    )
+
+
+def v1_endpoint(handler: Handler) -> Handler:
+    """v1's envelope for refusals (HTTP 200), and an entry in the request log."""
+
+    @endpoint(Family.OAUTH)
+    @wraps(handler)
+    async def run(request: Request) -> Response:
+        started = time.perf_counter()
+        try:
+            response = await handler(request)
+        except LoginKitError as exc:
+            if legacy.error_code(exc) is None:
+                _log_v1_call(request, exc.status, exc.code, started)
+                raise
+            _log_v1_call(request, 200, exc.code, started)
+            return no_store(JSONResponse(legacy.error_body(exc)))
+        _log_v1_call(request, response.status_code, "ok", started)
+        return response
+
+    return run
+
+
+def _success(request: Request, data: dict[str, object]) -> Response:
+    return no_store(JSONResponse(legacy.success_body(data, request.state.log_id)))
+
+
+@v1_endpoint
+async def access_token(request: Request) -> Response:
+    response = await legacy.access_token(service(request).ctx, await _params(request))
+    return _success(request, legacy.token_data(response))
+
+
+@v1_endpoint
+async def refresh_token(request: Request) -> Response:
+    response = await legacy.refresh_token(service(request).ctx, await _params(request))
+    return _success(request, legacy.token_data(response))
+
+
+@v1_endpoint
+async def revoke(request: Request) -> Response:
+    svc = service(request)
+    app, grant_id = await legacy.revoke(svc.ctx, await _params(request))
+    request.state.client_key = app.client_key
+    if svc.on_grant_revoked is not None:
+        await svc.on_grant_revoked(app, grant_id)
+    return _success(request, {})
+
+
+@endpoint(Family.CONTROL)
+async def authorize_page(request: Request) -> Response:
+    """Validation of v1's authorize request; the decision is taken through the control API."""
+    svc = service(request)
+    try:
+        params = parse_params(request.url.query)
+        app = await svc.store.get_app(params.get("client_key", ""))
+        legacy.validate_authorize(params, app, svc.policy, svc.clock.now())
+    except InvalidRequest as exc:
+        return render(request, "authorize_error.html", {"param": "request", "detail": exc.detail})
+    except AuthorizePageError as exc:
+        context = {"param": exc.param, "detail": exc.detail}
+        return render(request, "authorize_error.html", context, status=400)
+    detail = "The emulator takes v1 decisions through POST /emulator/v1/authorize."
+    return render(request, "authorize_error.html", {"param": "v1", "detail": detail}, status=501)
+
+
+# ---- control API ------------------------------------------------------------------------------
+
+
+@_admin
+async def v1_authorize(request: Request) -> Response:
+    """``POST /emulator/v1/authorize``: as ``/emulator/authorize``, through v1's checks."""
+    body = await _json_body(request)
+    keys = ("client_key", "redirect_uri", "scope", "state", "response_type")
+    params = {k: body[k] for k in keys if isinstance(body.get(k), str)}
+    svc = service(request)
+    app = await svc.store.get_app(params.get("client_key", ""))
+    try:
+        auth = legacy.validate_authorize(params, app, svc.policy, svc.clock.now())
+    except AuthorizePageError as exc:
+        raise InvalidRequest(f"{exc.param}: {exc.detail}") from exc
+    if body.get("deny") is True:
+        return JSONResponse({"redirect_to": svc.deny(auth)})
+    user = await svc.store.get_user(_get(body, "user_id", str))
+    if user is None:
+        raise NotFound(f"No user has user_id {body['user_id']!r}.")
+    approved = _string_list(body, "approve")
+    return JSONResponse({"redirect_to": await svc.approve(auth, user, approved)})
+
+
+@_admin
+async def set_redirect_domains(request: Request) -> Response:
+    """``PUT /emulator/apps/{client_key}/redirect-domains {"redirect_domains": [...]}``."""
+    app = await _app_or_404(request)
+    domains = _string_list(await _json_body(request), "redirect_domains")
+    svc = service(request)
+    problems = legacy.redirect_domain_errors(
+        app.redirect_domains, domains, app.platform, svc.clock.now()
+    )
+    if problems:
+        raise InvalidRequest("Invalid redirect_domains: " + "; ".join(problems) + ".")
+    app = replace(app, redirect_domains=domains)
+    await svc.store.update_app(app)
+    return JSONResponse({**_app_view(app), "redirect_domains": list(domains)})
+
+
+def v1_calls(request: Request, client_key: str, days: int) -> int:
+    since = time.time() - days * DAY
+    entries = admin(request).requests.newest_first(client_key=client_key, limit=10_000)
+    return sum(1 for e in entries if e.at >= since and e.path.startswith(V1_PATHS))
+
+
+@_admin
+async def migration(request: Request) -> Response:
+    """``GET /emulator/apps/{client_key}/migration?days=N`` (default 30)."""
+    app = await _app_or_404(request)
+    raw_days = request.query_params.get("days", "30")
+    if not raw_days.isdigit() or int(raw_days) < 1:
+        raise InvalidRequest("'days' must be a positive whole number.")
+    days = int(raw_days)
+    svc = service(request)
+    findings = await migration_findings(
+        svc.store,
+        app,
+        now=svc.clock.now(),
+        days=days,
+        v1_calls=v1_calls(request, app.client_key, days),
+    )
+    return JSONResponse(
+        {
+            "client_key": app.client_key,
+            "platform": app.platform.value,
+            "days": days,
+            "redirect_domains": list(app.redirect_domains),
+            "findings": [asdict(f) for f in findings],
+        }
+    )
+
+
+routes = [
+    Route("/oauth/access_token/", access_token, methods=["POST"]),
+    Route("/oauth/refresh_token/", refresh_token, methods=["POST"]),
+    Route("/oauth/revoke/", revoke, methods=["POST"]),
+    Route("/auth/authorize/", authorize_page, methods=["GET"]),
+    Route("/emulator/v1/authorize", v1_authorize, methods=["POST"]),
+    Route("/emulator/apps/{client_key}/redirect-domains", set_redirect_domains, methods=["PUT"]),
+    Route("/emulator/apps/{client_key}/migration", migration, methods=["GET"]),
+]
