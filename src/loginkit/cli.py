@@ -32,6 +32,7 @@ class _LazyGroup(click.Group):
         "refresh": "loginkit.client.cli:refresh",
         "logout": "loginkit.client.cli:logout",
         "workflow": "loginkit.workflow.cli:workflow",
+        "migrate": "loginkit.migration_cli:migrate",
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

@@ -14,12 +14,19 @@ from urllib.parse import urlsplit
 
 from loginkit.core.models import Platform
 
-__all__ = ["MAX_REDIRECT_URIS", "MAX_URI_LENGTH", "redirect_uri_errors", "redirect_uri_matches"]
+__all__ = [
+    "MAX_REDIRECT_URIS",
+    "MAX_URI_LENGTH",
+    "NO_REDIRECT_URI",
+    "redirect_uri_errors",
+    "redirect_uri_matches",
+]
 
 MAX_REDIRECT_URIS = 10
 MAX_URI_LENGTH = 512
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost"})
 _WILDCARD_PORT = ":*"
+NO_REDIRECT_URI = "web apps must register at least one redirect URI"
 
 
 def _split(uri: str) -> tuple[str, str, str, str, bool, bool]:
@@ -76,7 +83,7 @@ def redirect_uri_errors(uris: Sequence[str], platform: Platform, *, strict: bool
     """Every registration rule ``uris`` break, one message each; empty when all is well."""
     problems: list[str] = []
     if platform is Platform.WEB and not uris:
-        problems.append("web apps must register at least one redirect URI")
+        problems.append(NO_REDIRECT_URI)
     if len(uris) > MAX_REDIRECT_URIS:
         problems.append(f"at most {MAX_REDIRECT_URIS} redirect URIs may be registered")
     if len(set(uris)) != len(uris):

@@ -12,8 +12,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from loginkit.core.errors import AuthorizePageError, InvalidRequest, OAuthError
+from loginkit.core.legacy import redirect_domain_errors
 from loginkit.core.models import App, Platform, User
-from loginkit.core.redirect_uris import redirect_uri_errors
+from loginkit.core.redirect_uris import NO_REDIRECT_URI, redirect_uri_errors
 from loginkit.core.scopes import SCOPES
 from loginkit.core.secrets import hash_secret, new_client_key, new_client_secret, new_id
 from loginkit.core.store import AlreadyExists
@@ -82,6 +83,8 @@ def _app_view(app: App, secret: str | None = None) -> dict[str, Any]:
         "scopes": list(app.scopes),
         "platform": app.platform.value,
     }
+    if app.redirect_domains:  # v1 only: shown for the apps that still have some
+        view["redirect_domains"] = list(app.redirect_domains)
     if secret is not None:
         view["client_secret"] = secret
     return view
@@ -116,14 +119,27 @@ def _validated_app_fields(request: Request, body: dict[str, Any]) -> dict[str, A
         choices = ", ".join(p.value for p in Platform)
         raise InvalidRequest(f"'platform' must be one of: {choices}.") from exc
     uris = _string_list(body, "redirect_uris")
+    domains = _string_list(body, "redirect_domains") if "redirect_domains" in body else ()
+    now = service(request).clock.now()
+    domain_problems = redirect_domain_errors((), domains, platform, now)
+    if domain_problems:
+        raise InvalidRequest("Invalid redirect_domains: " + "; ".join(domain_problems) + ".")
     problems = redirect_uri_errors(uris, platform, strict=settings(request).policy.strict_redirect_uris)
+    if domains:  # a v1 app that has not registered redirect URIs yet (seed 002)
+        problems = [p for p in problems if p != NO_REDIRECT_URI]
     if problems:
         raise InvalidRequest("Invalid redirect_uris: " + "; ".join(problems) + ".")
     scopes = _string_list(body, "scopes") if "scopes" in body else ("user.info.basic",)
     unknown = [s for s in scopes if s not in SCOPES]
     if unknown:
         raise InvalidRequest(f"Unknown scopes: {', '.join(unknown)}.")
-    return {"name": name, "platform": platform, "redirect_uris": uris, "scopes": scopes}
+    return {
+        "name": name,
+        "platform": platform,
+        "redirect_uris": uris,
+        "scopes": scopes,
+        "redirect_domains": domains,
+    }
 
 
 @_admin

@@ -173,7 +173,7 @@ async def set_redirect_domains(request: Request) -> Response:
         raise InvalidRequest("Invalid redirect_domains: " + "; ".join(problems) + ".")
     app = replace(app, redirect_domains=domains)
     await svc.store.update_app(app)
-    return JSONResponse({**_app_view(app), "redirect_domains": list(domains)})
+    return JSONResponse(_app_view(app))
 
 
 def v1_calls(request: Request, client_key: str, days: int) -> int:
