@@ -488,6 +488,12 @@ _APP_COLUMNS = ("client_key", "client_secret", "name", "platform", "redirect_uri
 @click.option("--redirect-uri", "redirect_uris", multiple=True, help="Repeat for several.")
 @click.option("--scope", "scopes", multiple=True, default=("user.info.basic",), show_default=True)
 @click.option("--platform", type=click.Choice(["web", "desktop", "android", "ios"]), default="web")
+@click.option(
+    "--redirect-domain",
+    "redirect_domains",
+    multiple=True,
+    help="v1 OAuth redirect domain (host name); repeat for several.",
+)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def apps_create(
@@ -496,6 +502,7 @@ def apps_create(
     redirect_uris: tuple[str, ...],
     scopes: tuple[str, ...],
     platform: str,
+    redirect_domains: tuple[str, ...],
     as_json: bool,
 ) -> None:
     body = {
@@ -503,6 +510,7 @@ def apps_create(
         "redirect_uris": list(redirect_uris),
         "scopes": list(scopes),
         "platform": platform,
+        "redirect_domains": list(redirect_domains),
     }
     _output(_call(ctx, "POST", "/emulator/apps", body), as_json, _APP_COLUMNS)
 
