@@ -122,8 +122,10 @@ def loopback_app(emulator: EmulatorProcess) -> Iterator[LoopbackApp]:
 # ---- the browser --------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """One chromium per module: sync Playwright runs an event loop on this thread while it is
+    open, which would break ``asyncio.run`` in the tests of other modules."""
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
     from playwright.sync_api import sync_playwright
