@@ -21,8 +21,8 @@ def test_v1_refuses_v2_refresh_tokens_and_codes(emulator: EmulatorProcess) -> No
     user = emulator.create_user()
     verifier = "v" * 43
     challenge = hashlib.sha256(verifier.encode()).hexdigest()
-    code = emulator.authorize(app, user, SCOPES, code_challenge=challenge)
-    tokens = exchange(emulator, app, code, code_verifier=verifier).json()
+    v2_code = emulator.authorize(app, user, SCOPES, code_challenge=challenge)
+    tokens = exchange(emulator, app, v2_code, code_verifier=verifier).json()
     code, description = v1_error(v1_refresh(emulator, app, tokens["refresh_token"]))
     assert code == 10007
     assert "v2 OAuth API" in description and "must not be mixed" in description

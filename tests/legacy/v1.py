@@ -33,7 +33,8 @@ def v1_authorize(emulator: EmulatorProcess, app: dict[str, Any], user: dict[str,
     redirect_to = emulator.control("POST", "/emulator/v1/authorize", body)["redirect_to"]
     query = parse_qs(urlsplit(redirect_to).query)
     assert query["scopes"] == [",".join(SCOPES)] and query["state"] == ["st"]
-    return query["code"][0]
+    code: str = query["code"][0]
+    return code
 
 
 def v1_post(emulator: EmulatorProcess, path: str, params: dict[str, str]) -> dict[str, Any]:
