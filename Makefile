@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast lint bench install clean
+.PHONY: run test test-fast lint bench screenshots install clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -27,6 +27,9 @@ test-fast: $(STAMP)
 lint: $(STAMP)
 	$(PY) -m ruff check src tests
 	$(PY) -m mypy
+
+screenshots: $(STAMP)
+	LOGINKIT_SCREENSHOTS_DIR=$(CURDIR)/docs/img $(PY) -m pytest -q -m browser tests/pages
 
 bench: $(STAMP)
 	bash bench/run.sh

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import importlib
 import json
 import os
@@ -32,6 +33,7 @@ class _LazyGroup(click.Group):
         "refresh": "loginkit.client.cli:refresh",
         "logout": "loginkit.client.cli:logout",
         "workflow": "loginkit.workflow.cli:workflow",
+        "export": "loginkit.export_cli:export",
         "migrate": "loginkit.migration_cli:migrate",
     }
 
@@ -355,9 +357,10 @@ def up(with_gateway: bool, **options: Any) -> None:
     """Everything for local development in one process: the emulator and the gateway."""
     import asyncio
 
-    settings = settings_from_options(options)
     from loginkit.server.logging import configure_logging
 
+    # The portal needs no sign-in from this machine's own browser during local development.
+    settings = dataclasses.replace(settings_from_options(options), portal_open_on_loopback=True)
     configure_logging()
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_serve_everything(settings, with_gateway))

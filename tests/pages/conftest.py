@@ -3,7 +3,9 @@ and Debian's chromium driven by Playwright (never a downloaded browser)."""
 
 from __future__ import annotations
 
+import os
 import secrets
+import tempfile
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -25,7 +27,12 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "img"
+# `make screenshots` points this at docs/img to refresh the README's pictures; a plain test run
+# writes them to a temporary folder so that it leaves the work tree clean.
+SCREENSHOTS = Path(
+    os.environ.get("LOGINKIT_SCREENSHOTS_DIR")
+    or Path(tempfile.gettempdir()) / "loginkit-screenshots"
+)
 
 
 @dataclass

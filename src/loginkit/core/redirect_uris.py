@@ -60,7 +60,7 @@ def _errors_for_one(uri: str, platform: Platform, strict: bool) -> list[str]:
         problems.append(f"{uri}: must not include a fragment or hash character (#)")
     if port == "invalid":
         problems.append(f"{uri}: the port is not a number")
-    if problems or not scheme:
+    if not scheme or not host:
         return problems
     loopback = host in LOOPBACK_HOSTS
     if platform is Platform.DESKTOP:

@@ -16,6 +16,7 @@ from loginkit.core.service import AuthorizationService
 from loginkit.seed import apply_seed, demo_seed, load_seed_file
 from loginkit.server import metrics, portal_app
 from loginkit.server.admin import start_admin
+from loginkit.server.openapi import openapi_json
 from loginkit.server.ratelimit import RateLimits, limits_storage
 from loginkit.server.routes import authorize, control, legacy, oauth, user
 from loginkit.server.throttle import AuthFailureThrottle
@@ -60,6 +61,7 @@ def create_app(settings: Settings) -> Starlette:
     app = Starlette(
         routes=[
             Route("/healthz", healthz, methods=["GET"]),
+            Route("/openapi.json", openapi_json, methods=["GET"]),
             *metrics.routes,
             *oauth.routes,
             *user.routes,

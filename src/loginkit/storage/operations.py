@@ -29,7 +29,7 @@ from loginkit.storage.schema import apps, codes, grants, meta, tokens, users
 
 INSTANCE_SECRET = "instance_secret"  # noqa: S105 - a meta key, not a secret
 CLOCK_OFFSET = "clock_offset"
-MIXED_TOKEN_USE = "mixed_token_use:"
+MIXED_TOKEN_USE = "mixed_token_use:"  # noqa: S105 - a meta key prefix
 """Meta key prefix (+ client_key): when the app last presented a token to the other OAuth API."""
 
 
@@ -148,8 +148,14 @@ def _get_meta(conn: Connection, key: str) -> str | None:
 
 
 def _set_meta(conn: Connection, key: str, value: str) -> None:
-    if conn.execute(update(meta).where(meta.c.key == key).values(value=value)).rowcount == 0:
-        conn.execute(insert(meta), {"key": key, "value": value})
+    change = update(meta).where(meta.c.key == key).values(value=value)
+    if conn.execute(change).rowcount:
+        return
+    try:  # another process may insert the same key between our update and insert
+        with conn.begin_nested():
+            conn.execute(insert(meta), {"key": key, "value": value})
+    except IntegrityError:
+        conn.execute(change)
 
 
 def instance_secret(conn: Connection) -> str:

@@ -1,4 +1,4 @@
-"""The control API under ``/emulator/`` (JSON, admin token): what tests use to drive the emulator."""
+"""The control API under ``/emulator/`` (JSON, admin token): how tests drive the emulator."""
 
 from __future__ import annotations
 
@@ -63,7 +63,7 @@ def _get(body: dict[str, Any], name: str, kind: type, *, required: bool = True) 
             raise InvalidRequest(f"'{name}' is required.")
         return None
     value = body[name]
-    if kind is int and isinstance(value, bool) or not isinstance(value, kind):
+    if (kind is int and isinstance(value, bool)) or not isinstance(value, kind):
         raise InvalidRequest(f"'{name}' must be a {kind.__name__}.")
     return value
 
@@ -124,7 +124,9 @@ def _validated_app_fields(request: Request, body: dict[str, Any]) -> dict[str, A
     domain_problems = redirect_domain_errors((), domains, platform, now)
     if domain_problems:
         raise InvalidRequest("Invalid redirect_domains: " + "; ".join(domain_problems) + ".")
-    problems = redirect_uri_errors(uris, platform, strict=settings(request).policy.strict_redirect_uris)
+    problems = redirect_uri_errors(
+        uris, platform, strict=settings(request).policy.strict_redirect_uris
+    )
     if domains:  # a v1 app that has not registered redirect URIs yet (seed 002)
         problems = [p for p in problems if p != NO_REDIRECT_URI]
     if problems:
@@ -191,8 +193,13 @@ async def rotate_secret(request: Request) -> Response:
 # ---- users --------------------------------------------------------------------------------------
 
 _PROFILE_FIELDS: dict[str, type] = {
-    "avatar_url": str, "bio_description": str, "is_verified": bool, "follower_count": int,
-    "following_count": int, "likes_count": int, "video_count": int,
+    "avatar_url": str,
+    "bio_description": str,
+    "is_verified": bool,
+    "follower_count": int,
+    "following_count": int,
+    "likes_count": int,
+    "video_count": int,
 }
 
 
@@ -233,8 +240,15 @@ async def authorize(request: Request) -> Response:
     body = await _json_body(request)
     params = {
         k: body[k]
-        for k in ("client_key", "redirect_uri", "scope", "state", "response_type",
-                  "code_challenge", "code_challenge_method")
+        for k in (
+            "client_key",
+            "redirect_uri",
+            "scope",
+            "state",
+            "response_type",
+            "code_challenge",
+            "code_challenge_method",
+        )
         if isinstance(body.get(k), str)
     }
     svc = service(request)
