@@ -101,7 +101,7 @@ def openapi_document(base_url: str) -> dict[str, Any]:
         "info": {
             "title": "loginkit TikTok Login Kit emulator",
             "version": "v2",
-            "description": "TikTok Login Kit v2 and Display API user info, plus the emulator's control API.",
+            "description": "TikTok Login Kit v2, Display API user info and the control API.",
         },
         "servers": [{"url": base_url}],
         "paths": {},
