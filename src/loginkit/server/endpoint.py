@@ -105,7 +105,8 @@ def endpoint(family: Family) -> Callable[[Handler], Handler]:
                 outcome, detail = error.code, error.detail
                 response = render_error(error, log_id, request)
             response.headers["x-tt-logid"] = log_id
-            duration_ms = round((time.perf_counter() - started) * 1000, 2)
+            elapsed = time.perf_counter() - started
+            duration_ms = round(elapsed * 1000, 2)
             record_request(
                 request,
                 log_id=log_id,
@@ -113,7 +114,7 @@ def endpoint(family: Family) -> Callable[[Handler], Handler]:
                 outcome=outcome,
                 duration_ms=duration_ms,
             )
-            observe_request(request, outcome, time.perf_counter() - started)
+            observe_request(request, outcome, elapsed)
             log_request(
                 log_id=log_id,
                 method=request.method,
@@ -122,7 +123,7 @@ def endpoint(family: Family) -> Callable[[Handler], Handler]:
                 outcome=outcome,
                 detail=detail,
                 client_key=getattr(request.state, "client_key", None),
-                duration_ms=round((time.perf_counter() - started) * 1000, 2),
+                duration_ms=duration_ms,
             )
             return response
 
