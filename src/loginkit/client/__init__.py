@@ -8,6 +8,7 @@ from loginkit.client._protocol import (
     DEFAULT_USER_FIELDS,
     TIKTOK_API_BASE_URL,
     TIKTOK_AUTHORIZE_URL,
+    TIKTOK_V1_API_BASE_URL,
     RetryPolicy,
 )
 from loginkit.client.async_ import AsyncTikTokClient
@@ -16,6 +17,7 @@ from loginkit.client.errors import (
     AuthorizationDeniedError,
     CallbackError,
     InvalidGrantError,
+    LegacyOAuthError,
     NotLoggedInError,
     OAuthError,
     ReauthorizationRequiredError,
@@ -25,6 +27,7 @@ from loginkit.client.errors import (
     TikTokClientError,
     TransportError,
     UnexpectedResponseError,
+    V1UnavailableError,
 )
 from loginkit.client.models import ClientToken, TokenSet, UserProfile
 from loginkit.client.pkce import PKCE
@@ -37,6 +40,7 @@ __all__ = [
     "PKCE",
     "TIKTOK_API_BASE_URL",
     "TIKTOK_AUTHORIZE_URL",
+    "TIKTOK_V1_API_BASE_URL",
     "APIError",
     "AsyncSessions",
     "AsyncTikTokClient",
@@ -45,6 +49,7 @@ __all__ = [
     "CallbackError",
     "ClientToken",
     "InvalidGrantError",
+    "LegacyOAuthError",
     "NotLoggedInError",
     "OAuthError",
     "PendingLogin",
@@ -62,4 +67,5 @@ __all__ = [
     "UnexpectedResponseError",
     "UserProfile",
     "UserSession",
+    "V1UnavailableError",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from loginkit.client import _legacy as legacy
 from loginkit.client import _protocol as protocol
 from loginkit.client.models import ClientToken, Clock, TokenSet, UserProfile, utc_now
 from loginkit.client.pkce import PKCE
@@ -23,18 +24,22 @@ class BaseClient:
         base_url: str | None = None,
         authorize_url: str | None = None,
         api_base_url: str | None = None,
+        platform: protocol.Platform = "web",
         retry: protocol.RetryPolicy | None = None,
         timeout: float = 10.0,
         clock: Clock = utc_now,
     ) -> None:
         """``base_url`` points every endpoint at one host (the emulator); by default the
-        client talks to ``www.tiktok.com`` (authorize) and ``open.tiktokapis.com`` (API)."""
+        client talks to ``www.tiktok.com`` (authorize) and ``open.tiktokapis.com`` (API).
+        ``platform`` is the app's platform in TikTok's portal: only android and ios may call
+        the ``legacy_*`` (v1 OAuth) methods."""
         self.config = protocol.ClientConfig.create(
             client_key,
             client_secret,
             base_url=base_url,
             authorize_url=authorize_url,
             api_base_url=api_base_url,
+            platform=platform,
         )
         self.redirect_uri = redirect_uri
         self.retry = retry or protocol.RetryPolicy()
@@ -97,4 +102,17 @@ class BaseClient:
     ) -> protocol.Flow[UserProfile]:
         return protocol.user_info_flow(
             self.config, self.retry, access_token=access_token, fields=fields
+        )
+
+    def _legacy_exchange_code(self, code: str) -> protocol.Flow[TokenSet]:
+        return legacy.legacy_exchange_code_flow(self.config, self.retry, self.clock(), code=code)
+
+    def _legacy_refresh(self, refresh_token: str) -> protocol.Flow[TokenSet]:
+        return legacy.legacy_refresh_flow(
+            self.config, self.retry, self.clock(), refresh_token=refresh_token
+        )
+
+    def _legacy_revoke(self, open_id: str, access_token: str) -> protocol.Flow[None]:
+        return legacy.legacy_revoke_flow(
+            self.config, self.retry, open_id=open_id, access_token=access_token
         )

@@ -14,7 +14,7 @@ from collections.abc import Generator, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import Enum
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, get_args
 from urllib.parse import urlencode
 
 import httpx2
@@ -27,8 +27,10 @@ __all__ = [
     "DEFAULT_USER_FIELDS",
     "TIKTOK_API_BASE_URL",
     "TIKTOK_AUTHORIZE_URL",
+    "TIKTOK_V1_API_BASE_URL",
     "ClientConfig",
     "Flow",
+    "Platform",
     "Resend",
     "RetryPolicy",
     "Sleep",
@@ -42,6 +44,7 @@ __all__ = [
 
 TIKTOK_AUTHORIZE_URL = "https://www.tiktok.com/v2/auth/authorize/"
 TIKTOK_API_BASE_URL = "https://open.tiktokapis.com"
+TIKTOK_V1_API_BASE_URL = "https://open-api.tiktok.com"
 DEFAULT_USER_FIELDS = ("open_id", "union_id", "avatar_url", "display_name")
 
 T = TypeVar("T")
@@ -58,15 +61,25 @@ Outcome = httpx2.Response | httpx2.TransportError
 Flow = Generator[httpx2.Request | Sleep, Outcome | None, T]
 
 
+Platform = Literal["web", "desktop", "android", "ios"]
+"""The app's platform in TikTok's portal; it decides whether v1 OAuth is open to it."""
+
+
 @dataclass(frozen=True, kw_only=True)
 class ClientConfig:
-    """Who the app is and where TikTok is; ``for_base_url`` points both URLs at one host."""
+    """Who the app is and where TikTok is; ``create(base_url=...)`` points every URL at one host."""
 
     client_key: str
     client_secret: str = field(repr=False)
     authorize_url: str = TIKTOK_AUTHORIZE_URL
     api_base_url: str = TIKTOK_API_BASE_URL
+    legacy_api_base_url: str = TIKTOK_V1_API_BASE_URL
+    platform: Platform = "web"
     user_agent: str = "loginkit-client/0.1"
+
+    def __post_init__(self) -> None:
+        if self.platform not in get_args(Platform):
+            raise ValueError(f"platform must be one of {', '.join(get_args(Platform))}")
 
     @classmethod
     def create(
@@ -77,8 +90,9 @@ class ClientConfig:
         base_url: str | None = None,
         authorize_url: str | None = None,
         api_base_url: str | None = None,
+        platform: Platform = "web",
     ) -> ClientConfig:
-        """``base_url`` (an emulator) serves both ``/v2/auth/authorize/`` and the API."""
+        """``base_url`` (an emulator) serves ``/v2/auth/authorize/``, the API and v1's paths."""
         root = base_url.rstrip("/") if base_url else None
         return cls(
             client_key=client_key,
@@ -86,6 +100,8 @@ class ClientConfig:
             authorize_url=authorize_url
             or (f"{root}/v2/auth/authorize/" if root else TIKTOK_AUTHORIZE_URL),
             api_base_url=(api_base_url or root or TIKTOK_API_BASE_URL).rstrip("/"),
+            legacy_api_base_url=root or TIKTOK_V1_API_BASE_URL,
+            platform=platform,
         )
 
 
@@ -262,7 +278,11 @@ def _require(body: Mapping[str, Any], response: httpx2.Response, *names: str) ->
 
 
 def parse_token_set(response: httpx2.Response, now: datetime) -> TokenSet:
-    body = _oauth_body(response)
+    return token_set_from(_oauth_body(response), response, now)
+
+
+def token_set_from(body: Mapping[str, Any], response: httpx2.Response, now: datetime) -> TokenSet:
+    """The token fields v2's body and v1's ``data`` share."""
     _require(
         body, response, "access_token", "expires_in", "open_id", "refresh_token",
         "refresh_expires_in",

@@ -16,6 +16,7 @@ __all__ = [
     "AuthorizationDeniedError",
     "CallbackError",
     "InvalidGrantError",
+    "LegacyOAuthError",
     "NotLoggedInError",
     "OAuthError",
     "ReauthorizationRequiredError",
@@ -25,6 +26,7 @@ __all__ = [
     "TikTokClientError",
     "TransportError",
     "UnexpectedResponseError",
+    "V1UnavailableError",
 ]
 
 
@@ -84,6 +86,19 @@ class InvalidGrantError(OAuthError):
     """The code or refresh token is invalid, expired, revoked or already used."""
 
 
+class LegacyOAuthError(OAuthError):
+    """A v1 OAuth refusal: ``{"data": {"error_code", "description"}, "message": "error"}``.
+
+    ``error`` is v1's numeric ``error_code`` as text (e.g. ``"10002"``, parameter error).
+    """
+
+    def __init__(
+        self, error_code: int, description: str, *, log_id: str | None, status_code: int
+    ) -> None:
+        super().__init__(str(error_code), description, log_id=log_id, status_code=status_code)
+        self.error_code = error_code
+
+
 class CallbackError(OAuthError):
     """TikTok redirected back with ``error`` instead of ``code`` (no ``log_id`` on redirects)."""
 
@@ -103,6 +118,13 @@ class APIError(TikTokClientError):
         self.message = message
         self.log_id = log_id
         self.status_code = status_code
+
+
+class V1UnavailableError(TikTokClientError):
+    """v1 OAuth asked of a configuration that may not use it (web since 2024-02-29, desktop).
+
+    Raised before anything is sent; the message names the v2 call to make instead.
+    """
 
 
 class StateError(TikTokClientError):
