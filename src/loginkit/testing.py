@@ -32,6 +32,41 @@ __all__ = ["EmulatorFaultsUnsupported", "InProcessEmulator", "run_emulator"]
 DEFAULT_SCOPES = ("user.info.basic", "user.info.profile", "user.info.stats", "video.list")
 
 
+def app_request(**fields: Any) -> dict[str, Any]:
+    """The body of ``POST /emulator/apps``: a web app with every user-info scope, or ``fields``."""
+    return {
+        "name": "Test app",
+        "redirect_uris": ["https://app.example.com/callback/"],
+        "scopes": list(DEFAULT_SCOPES),
+        "platform": "web",
+    } | fields
+
+
+def user_request(**fields: Any) -> dict[str, Any]:
+    """The body of ``POST /emulator/users``: a fresh username unless ``fields`` names one."""
+    return {"username": f"user{secrets.token_hex(4)}", "display_name": "Test User"} | fields
+
+
+def authorize_request(
+    user: dict[str, Any], app: dict[str, Any], scopes: Sequence[str], **extra: Any
+) -> dict[str, Any]:
+    """The body of ``POST /emulator/authorize`` approving ``scopes`` (as ``authorize_redirect``)."""
+    return {
+        "user_id": user["user_id"],
+        "approve": list(scopes),
+        "client_key": app["client_key"],
+        "redirect_uri": extra.pop("redirect_uri", app["redirect_uris"][0]),
+        "scope": ",".join(extra.pop("requested", scopes)),
+        "state": extra.pop("state", "state"),
+        "response_type": "code",
+    } | extra
+
+
+def code_of(redirect_to: str) -> str:
+    """The URL-decoded ``code`` of an authorize redirect."""
+    return parse_qs(urlsplit(redirect_to).query)["code"][0]
+
+
 class EmulatorFaultsUnsupported(RuntimeError):
     """This emulator has no ``POST /emulator/faults`` (answered 404)."""
 
@@ -62,19 +97,12 @@ class InProcessEmulator:
 
     def create_app(self, **fields: Any) -> dict[str, Any]:
         """Register an app; returns ``{"client_key", "client_secret", "redirect_uris", ...}``."""
-        body = {
-            "name": "Test app",
-            "redirect_uris": ["https://app.example.com/callback/"],
-            "scopes": list(DEFAULT_SCOPES),
-            "platform": "web",
-        } | fields
-        app: dict[str, Any] = self._call("POST", "/emulator/apps", body)
+        app: dict[str, Any] = self._call("POST", "/emulator/apps", app_request(**fields))
         return app
 
     def create_user(self, **fields: Any) -> dict[str, Any]:
         """Create a TikTok user; returns ``{"user_id", "username", ...}``."""
-        body = {"username": f"user{secrets.token_hex(4)}", "display_name": "Test User"} | fields
-        user: dict[str, Any] = self._call("POST", "/emulator/users", body)
+        user: dict[str, Any] = self._call("POST", "/emulator/users", user_request(**fields))
         return user
 
     def authorize_redirect(
@@ -85,15 +113,7 @@ class InProcessEmulator:
         ``extra`` adds authorize parameters (``state``, ``redirect_uri``, ``code_challenge``,
         ``code_challenge_method``) or ``requested`` (scopes asked, if not all approved).
         """
-        body = {
-            "user_id": user["user_id"],
-            "approve": list(scopes),
-            "client_key": app["client_key"],
-            "redirect_uri": extra.pop("redirect_uri", app["redirect_uris"][0]),
-            "scope": ",".join(extra.pop("requested", scopes)),
-            "state": extra.pop("state", "state"),
-            "response_type": "code",
-        } | extra
+        body = authorize_request(user, app, scopes, **extra)
         redirect_to: str = self._call("POST", "/emulator/authorize", body)["redirect_to"]
         return redirect_to
 
@@ -101,8 +121,7 @@ class InProcessEmulator:
         self, user: dict[str, Any], app: dict[str, Any], scopes: Sequence[str], **extra: Any
     ) -> str:
         """The (URL-decoded) authorization code ``user`` grants ``app`` for ``scopes``."""
-        query = parse_qs(urlsplit(self.authorize_redirect(user, app, scopes, **extra)).query)
-        return query["code"][0]
+        return code_of(self.authorize_redirect(user, app, scopes, **extra))
 
     def advance_clock(self, seconds: int) -> None:
         """Move the emulator's clock forward (tokens and codes age; nothing sleeps)."""
@@ -154,7 +173,10 @@ def run_emulator(directory: Path, *, startup_timeout: float = 20.0) -> Iterator[
     token = secrets.token_urlsafe(24)
     database_url = f"sqlite:///{directory / f'tiktok-emulator-{port}.sqlite3'}"
     settings = Settings(
-        database_url=database_url, admin_token=token, host="127.0.0.1", port=port,
+        database_url=database_url,
+        admin_token=token,
+        host="127.0.0.1",
+        port=port,
         seed_demo=False,
     )
     config = uvicorn.Config(

@@ -16,6 +16,8 @@ from typing import Any
 
 import httpx2
 
+from loginkit.testing import app_request, authorize_request, code_of, user_request
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -48,38 +50,20 @@ class EmulatorProcess:
         return response.json()
 
     def create_app(self, **fields: Any) -> dict[str, Any]:
-        body = {
-            "name": "Test app",
-            "redirect_uris": ["https://app.example.com/callback/"],
-            "scopes": ["user.info.basic", "user.info.profile", "user.info.stats", "video.list"],
-            "platform": "web",
-        } | fields
-        result: dict[str, Any] = self.control("POST", "/emulator/apps", body)
+        result: dict[str, Any] = self.control("POST", "/emulator/apps", app_request(**fields))
         return result
 
     def create_user(self, **fields: Any) -> dict[str, Any]:
-        body = {"username": f"user{secrets.token_hex(4)}", "display_name": "Test User"} | fields
-        result: dict[str, Any] = self.control("POST", "/emulator/users", body)
+        result: dict[str, Any] = self.control("POST", "/emulator/users", user_request(**fields))
         return result
 
     def authorize(
         self, app: dict[str, Any], user: dict[str, Any], scopes: Sequence[str], **extra: Any
     ) -> str:
         """Approve ``scopes`` as ``user``; returns the authorization code (URL-decoded)."""
-        from urllib.parse import parse_qs, urlsplit
-
-        body = {
-            "user_id": user["user_id"],
-            "approve": list(scopes),
-            "client_key": app["client_key"],
-            "redirect_uri": extra.pop("redirect_uri", app["redirect_uris"][0]),
-            "scope": ",".join(extra.pop("requested", scopes)),
-            "state": extra.pop("state", "st"),
-            "response_type": "code",
-        } | extra
-        redirect_to = self.control("POST", "/emulator/authorize", body)["redirect_to"]
-        code: str = parse_qs(urlsplit(redirect_to).query)["code"][0]
-        return code
+        extra.setdefault("state", "st")
+        body = authorize_request(user, app, scopes, **extra)
+        return code_of(self.control("POST", "/emulator/authorize", body)["redirect_to"])
 
     def stop(self) -> None:
         self.http.close()
