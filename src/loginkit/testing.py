@@ -27,7 +27,15 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx2
 
-__all__ = ["EmulatorFaultsUnsupported", "InProcessEmulator", "run_emulator"]
+__all__ = [
+    "EmulatorFaultsUnsupported",
+    "InProcessEmulator",
+    "app_request",
+    "authorize_request",
+    "code_of",
+    "run_emulator",
+    "user_request",
+]
 
 DEFAULT_SCOPES = ("user.info.basic", "user.info.profile", "user.info.stats", "video.list")
 
