@@ -30,7 +30,7 @@ def run_check(emulator: EmulatorProcess, app: dict[str, Any], *extra: str) -> An
 
 def test_a_v1_web_app_is_told_what_is_left(fresh_emulator: EmulatorProcess) -> None:
     emulator = fresh_emulator
-    move_clock_to(emulator, FROZEN - 1)
+    move_clock_to(emulator, FROZEN - 3600)
     app = emulator.create_app(redirect_uris=[], redirect_domains=["example.com"])
     assert app["redirect_domains"] == ["example.com"]
     assert findings(emulator, app) == ["no_redirect_uri"]
@@ -92,7 +92,7 @@ def test_web_redirect_domains_are_frozen_from_2023_06_12(fresh_emulator: Emulato
     mobile = emulator.create_app(platform="ios", redirect_domains=["example.com"])
     assert mobile["redirect_domains"] == ["example.com"]
 
-    move_clock_to(emulator, FROZEN - 1)
+    move_clock_to(emulator, FROZEN - 3600)
     web = emulator.create_app(redirect_domains=["example.com"])
     move_clock_to(emulator, FROZEN)
     path = f"/emulator/apps/{web['client_key']}/redirect-domains"

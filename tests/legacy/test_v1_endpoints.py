@@ -86,7 +86,7 @@ def test_web_app_v1_works_before_end_of_life_and_is_rejected_from_it(
     emulator = fresh_emulator
     app = emulator.create_app(platform="web")
     user = emulator.create_user()
-    move_clock_to(emulator, EOL - 1)
+    move_clock_to(emulator, EOL - 3600)
     data = v1_exchange(emulator, app, v1_authorize(emulator, app, user))["data"]
     assert data["error_code"] == 0
 

@@ -1,5 +1,9 @@
 """``GET /v2/auth/authorize/``: TikTok's login and consent pages, played by the emulator.
 
+v1's ``GET /auth/authorize/`` shows the same pages; its forms post under ``/auth/authorize/``, so
+every step validates with v1's rules (redirect domains, no PKCE, the platform's end of life) and
+the decision mints a v1 code.
+
 A misconfigured request gets TikTok's error page naming the parameter to correct, never a
 redirect. A valid one shows the login page (pick a test user or create one; no password) and
 then the consent page, whose toggles let the user decline optional scopes. The decision comes back
@@ -16,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from loginkit.core import legacy
 from loginkit.core.authorize import AuthorizeRequest
 from loginkit.core.errors import AuthorizePageError, InvalidRequest
 from loginkit.core.models import User
@@ -32,6 +37,7 @@ from loginkit.server.templates import render
 __all__ = ["routes"]
 
 AUTHORIZE_PATH = "/v2/auth/authorize/"
+V1_AUTHORIZE_PATH = "/auth/authorize/"
 SESSION_USER = "user_id"
 
 
@@ -41,13 +47,23 @@ def _error_page(request: Request, param: str, detail: str, status: int = 400) ->
     )
 
 
+def _authorize_path(request: Request) -> str:
+    """The API the page belongs to: its forms post back under the same path."""
+    is_v1 = request.url.path.startswith(V1_AUTHORIZE_PATH.rstrip("/"))
+    return V1_AUTHORIZE_PATH if is_v1 else AUTHORIZE_PATH
+
+
 async def _validated(request: Request, query: str) -> AuthorizeRequest:
     try:
         params = parse_params(query)
     except InvalidRequest as exc:
         raise AuthorizePageError("request", exc.detail) from exc
     request.state.client_key = params.get("client_key") or None  # for the request log
-    return await service(request).validate_authorize(params)
+    svc = service(request)
+    if _authorize_path(request) == V1_AUTHORIZE_PATH:
+        app = await svc.store.get_app(params.get("client_key", ""))
+        return legacy.validate_authorize(params, app, svc.policy, svc.clock.now())
+    return await svc.validate_authorize(params)
 
 
 async def _signed_in_user(request: Request) -> User | None:
@@ -55,8 +71,8 @@ async def _signed_in_user(request: Request) -> User | None:
     return await service(request).store.get_user(user_id) if isinstance(user_id, str) else None
 
 
-def _back_to_authorize(query: str) -> RedirectResponse:
-    return RedirectResponse(f"{AUTHORIZE_PATH}?{query}", status_code=303)
+def _back_to_authorize(request: Request, query: str) -> RedirectResponse:
+    return RedirectResponse(f"{_authorize_path(request)}?{query}", status_code=303)
 
 
 def _is_required(name: str) -> bool:
@@ -86,6 +102,7 @@ async def _login_page(
     context = {
         "app_name": auth.app.name,
         "users": users,
+        "authorize_path": _authorize_path(request),
         "query": query,
         "csrf": csrf_token(request),
         "errors": errors or [],
@@ -102,6 +119,7 @@ async def _consent_or_refusal(
         "user": user,
         "avatar": avatar_src(settings(request).base_url, user),
         "scopes": _scope_rows(auth),
+        "authorize_path": _authorize_path(request),
         "query": query,
         "csrf": csrf_token(request),
         "redirect_host": auth.redirect_uri.split("/")[2] if "//" in auth.redirect_uri else "",
@@ -155,7 +173,7 @@ async def login(request: Request) -> Response:
             return await _login_page(request, auth, query, created)
         user = created
     request.session[SESSION_USER] = user.user_id
-    return _back_to_authorize(query)
+    return _back_to_authorize(request, query)
 
 
 @endpoint(Family.CONTROL)
@@ -165,7 +183,7 @@ async def switch_account(request: Request) -> Response:
     except CsrfError as exc:
         return _error_page(request, "csrf_token", str(exc), status=403)
     request.session.pop(SESSION_USER, None)
-    return _back_to_authorize(_text(form, "query"))
+    return _back_to_authorize(request, _text(form, "query"))
 
 
 @endpoint(Family.CONTROL)
@@ -176,7 +194,7 @@ async def decide(request: Request) -> Response:
         auth = await _validated(request, _text(form, "query"))
         user = await _signed_in_user(request)
         if user is None:
-            return _back_to_authorize(_text(form, "query"))
+            return _back_to_authorize(request, _text(form, "query"))
         await check_sandbox_target(admin_store(request), auth.app, user)
     except CsrfError as exc:
         return _error_page(request, "csrf_token", str(exc), status=403)
@@ -190,9 +208,13 @@ async def decide(request: Request) -> Response:
 
 
 routes = [
-    Route(AUTHORIZE_PATH, authorize, methods=["GET"]),
-    Route(AUTHORIZE_PATH.rstrip("/"), authorize, methods=["GET"]),
-    Route(AUTHORIZE_PATH + "login", login, methods=["POST"]),
-    Route(AUTHORIZE_PATH + "switch", switch_account, methods=["POST"]),
-    Route(AUTHORIZE_PATH + "decision", decide, methods=["POST"]),
+    route
+    for path in (AUTHORIZE_PATH, V1_AUTHORIZE_PATH)
+    for route in (
+        Route(path, authorize, methods=["GET"]),
+        Route(path.rstrip("/"), authorize, methods=["GET"]),
+        Route(path + "login", login, methods=["POST"]),
+        Route(path + "switch", switch_account, methods=["POST"]),
+        Route(path + "decision", decide, methods=["POST"]),
+    )
 ]

@@ -1,5 +1,7 @@
 """TikTok's v1 OAuth endpoints and the control API for the v1 → v2 migration.
 
+v1's authorize pages (``GET /auth/authorize/``) are served with v2's by ``routes/authorize.py``.
+
 v1 took its parameters in the query string (facts §10); a form body is accepted too. v1 answered
 HTTP 200 with its error envelope [I], so refusals are rendered here rather than by ``@endpoint``,
 which renders v2's flat errors; v1 calls are entered in the request log here too, as the log
@@ -34,7 +36,6 @@ from loginkit.server.routes.control import (
     _json_body,
     _string_list,
 )
-from loginkit.server.templates import render
 
 __all__ = ["V1_PATHS", "routes"]
 
@@ -119,23 +120,6 @@ async def revoke(request: Request) -> Response:
     return _success(request, {})
 
 
-@endpoint(Family.CONTROL)
-async def authorize_page(request: Request) -> Response:
-    """Validation of v1's authorize request; the decision is taken through the control API."""
-    svc = service(request)
-    try:
-        params = parse_params(request.url.query)
-        app = await svc.store.get_app(params.get("client_key", ""))
-        legacy.validate_authorize(params, app, svc.policy, svc.clock.now())
-    except InvalidRequest as exc:
-        return render(request, "authorize_error.html", {"param": "request", "detail": exc.detail})
-    except AuthorizePageError as exc:
-        context = {"param": exc.param, "detail": exc.detail}
-        return render(request, "authorize_error.html", context, status=400)
-    detail = "The emulator takes v1 decisions through POST /emulator/v1/authorize."
-    return render(request, "authorize_error.html", {"param": "v1", "detail": detail}, status=501)
-
-
 # ---- control API ------------------------------------------------------------------------------
 
 
@@ -213,7 +197,6 @@ routes = [
     Route("/oauth/access_token/", access_token, methods=["POST"]),
     Route("/oauth/refresh_token/", refresh_token, methods=["POST"]),
     Route("/oauth/revoke/", revoke, methods=["POST"]),
-    Route("/auth/authorize/", authorize_page, methods=["GET"]),
     Route("/emulator/v1/authorize", v1_authorize, methods=["POST"]),
     Route("/emulator/apps/{client_key}/redirect-domains", set_redirect_domains, methods=["PUT"]),
     Route("/emulator/apps/{client_key}/migration", migration, methods=["GET"]),
