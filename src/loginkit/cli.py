@@ -6,6 +6,7 @@ import contextlib
 import dataclasses
 import importlib
 import json
+import logging
 import os
 import secrets
 import sys
@@ -398,8 +399,11 @@ async def _serve_everything(settings: Settings, with_gateway: bool) -> None:
     if settings.seed_demo:
         emulator.mount("/demo", _demo_app(settings))
         banner.append(f"  demo app page    {settings.base_url}/demo/")
+    banner.append(f"  portal           {settings.base_url}/portal/")
     servers = [server(emulator, settings.port)]
     gateway = build_gateway(load_capability(), host=settings.host, upstream=settings.base_url)
+    # The MCP SDK turns the root logger to INFO; keep the console to our own JSON lines.
+    logging.getLogger().setLevel(logging.WARNING)
     try:
         if with_gateway:
             for app, port, label in (
