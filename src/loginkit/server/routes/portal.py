@@ -1,5 +1,6 @@
-"""The developer portal, part one: signing in, and apps (keys, secrets, redirect URIs, scopes,
-platform, webhook URL, sandbox targets)."""
+"""The developer portal, part one: signing in, and apps (keys, secrets, redirect URIs, v1
+redirect domains, scopes, platform, webhook URL, sandbox targets, what is left of the move to v2
+OAuth)."""
 
 from __future__ import annotations
 
@@ -15,8 +16,10 @@ from starlette.routing import Route
 
 from loginkit.core.admin import AppSettings
 from loginkit.core.errors import OAuthError
+from loginkit.core.legacy import redirect_domain_errors
+from loginkit.core.migration_check import migration_findings
 from loginkit.core.models import App, Platform
-from loginkit.core.redirect_uris import redirect_uri_errors
+from loginkit.core.redirect_uris import NO_REDIRECT_URI, redirect_uri_errors
 from loginkit.core.sandbox import MAX_SANDBOX_TARGETS
 from loginkit.core.scopes import BASIC_SCOPE, SCOPES
 from loginkit.core.secrets import hash_secret, new_client_key, new_client_secret
@@ -24,9 +27,12 @@ from loginkit.server.admin import admin, admin_store
 from loginkit.server.context import service, settings
 from loginkit.server.endpoint import Family, endpoint, no_store
 from loginkit.server.portal_pages import field, page, redirect, render_page
+from loginkit.server.routes.legacy import v1_calls
 from loginkit.server.security import CsrfError, check_csrf, sign_in_admin, sign_out_admin
 
 __all__ = ["routes"]
+
+MIGRATION_DAYS = 30
 
 
 class AppNotFound(OAuthError):
@@ -74,7 +80,14 @@ async def home(request: Request) -> Response:
 # ---- apps ---------------------------------------------------------------------------------------
 
 
-def _app_fields(request: Request, form: FormData) -> tuple[dict[str, Any], list[str]]:
+def _lines(form: FormData, name: str) -> tuple[str, ...]:
+    return tuple(line.strip() for line in field(form, name).splitlines() if line.strip())
+
+
+def _app_fields(
+    request: Request, form: FormData, old_domains: tuple[str, ...] = ()
+) -> tuple[dict[str, Any], list[str]]:
+    """The app's fields from its form; ``old_domains`` are the redirect domains it has now."""
     errors: list[str] = []
     name = field(form, "name")
     if not name:
@@ -84,16 +97,31 @@ def _app_fields(request: Request, form: FormData) -> tuple[dict[str, Any], list[
     except ValueError:
         platform = Platform.WEB
         errors.append("Platform: choose web, desktop, android or ios.")
-    uris = tuple(line.strip() for line in field(form, "redirect_uris").splitlines() if line.strip())
+    uris = _lines(form, "redirect_uris")
+    domains = _lines(form, "redirect_domains")
     strict = settings(request).policy.strict_redirect_uris
-    errors.extend(f"Redirect URI {p}." for p in redirect_uri_errors(uris, platform, strict=strict))
+    uri_problems = redirect_uri_errors(uris, platform, strict=strict)
+    if domains:  # a v1 app that has not registered redirect URIs yet (seed 002)
+        uri_problems = [p for p in uri_problems if p != NO_REDIRECT_URI]
+    errors.extend(f"Redirect URI {p}." for p in uri_problems)
+    now = service(request).clock.now()
+    errors.extend(
+        f"Redirect domain {p}."
+        for p in redirect_domain_errors(old_domains, domains, platform, now)
+    )
     scopes = tuple(s for s in SCOPES if form.get(f"scope:{s}") == "on")
     if not scopes:
         errors.append(f"Scopes: enable at least one ({BASIC_SCOPE} is every Login Kit app's).")
     webhook_url = field(form, "webhook_url") or None
     if webhook_url and urlsplit(webhook_url).scheme not in ("http", "https"):
         errors.append("Webhook URL: an absolute http(s) URL.")
-    fields = {"name": name, "platform": platform, "redirect_uris": uris, "scopes": scopes}
+    fields = {
+        "name": name,
+        "platform": platform,
+        "redirect_uris": uris,
+        "redirect_domains": domains,
+        "scopes": scopes,
+    }
     return fields | {"webhook_url": webhook_url}, errors
 
 
@@ -115,6 +143,7 @@ def _form_values(app: App | None, app_settings: AppSettings | None) -> dict[str,
             "name": "",
             "platform": "web",
             "redirect_uris": "",
+            "redirect_domains": "",
             "scopes": [BASIC_SCOPE],
             "webhook_url": "",
         }
@@ -122,6 +151,7 @@ def _form_values(app: App | None, app_settings: AppSettings | None) -> dict[str,
         "name": app.name,
         "platform": app.platform.value,
         "redirect_uris": "\n".join(app.redirect_uris),
+        "redirect_domains": "\n".join(app.redirect_domains),
         "scopes": list(app.scopes),
         "webhook_url": (app_settings.webhook_url if app_settings else None) or "",
     }
@@ -151,6 +181,7 @@ async def create_app(request: Request, form: FormData) -> Response:
     if errors:
         values = fields | {
             "redirect_uris": field(form, "redirect_uris"),
+            "redirect_domains": field(form, "redirect_domains"),
             "scopes": fields["scopes"],
         }
         values["platform"] = fields["platform"].value
@@ -182,8 +213,18 @@ async def _app_page(
     notice: str | None = None,
 ) -> Response:
     app_settings = await _settings_of(request, app.client_key)
+    svc = service(request)
+    migration = await migration_findings(
+        svc.store,
+        app,
+        now=svc.clock.now(),
+        days=MIGRATION_DAYS,
+        v1_calls=v1_calls(request, app.client_key, MIGRATION_DAYS),
+    )
     context = {
         "app": app,
+        "migration": migration,
+        "migration_days": MIGRATION_DAYS,
         "app_settings": app_settings,
         "values": values or _form_values(app, app_settings),
         "errors": errors or [],
@@ -207,7 +248,7 @@ async def app_page(request: Request) -> Response:
 @page
 async def update_app(request: Request, form: FormData) -> Response:
     app = await _app_or_404(request)
-    fields, errors = _app_fields(request, form)
+    fields, errors = _app_fields(request, form, app.redirect_domains)
     targets = tuple(
         u.user_id
         for u in await service(request).store.list_users()
@@ -216,7 +257,10 @@ async def update_app(request: Request, form: FormData) -> Response:
     if len(targets) > MAX_SANDBOX_TARGETS:
         errors.append(f"Sandbox: at most {MAX_SANDBOX_TARGETS} target users.")
     if errors:
-        values = fields | {"redirect_uris": field(form, "redirect_uris")}
+        values = fields | {
+            "redirect_uris": field(form, "redirect_uris"),
+            "redirect_domains": field(form, "redirect_domains"),
+        }
         values["platform"] = fields["platform"].value
         return await _app_page(request, app, values=values, errors=errors)
     webhook_url = fields.pop("webhook_url")
