@@ -125,3 +125,16 @@ def test_a_web_app_has_the_pages_before_the_end_of_life_and_an_error_page_from_i
         assert "end of life" in page.text and "/v2/auth/authorize/" in page.text
     code, _ = v1_error(v1_exchange(emulator, app, "any-code"))
     assert code == 10004
+
+    # The pages are v1 calls too: the request log and the migration checker see them.
+    log = emulator.control(
+        "GET", f"/emulator/requests?path=/auth/authorize/&client_key={app['client_key']}"
+    )
+    assert [(e["method"], e["status"], e["outcome"]) for e in log] == [
+        ("GET", 400, "refused"),
+        ("GET", 200, "ok"),
+        ("GET", 200, "ok"),
+    ]
+    check = emulator.control("GET", f"/emulator/apps/{app['client_key']}/migration?days=1")
+    (v1_calls,) = [f["message"] for f in check["findings"] if f["code"] == "v1_calls"]
+    assert v1_calls.startswith("5 v1 OAuth call(s)")  # 3 pages, 2 code exchanges

@@ -37,7 +37,7 @@ from loginkit.server.routes.control import (
     _string_list,
 )
 
-__all__ = ["V1_PATHS", "routes"]
+__all__ = ["V1_PATHS", "logged_as_v1", "routes", "v1_calls"]
 
 V1_PATHS = ("/oauth/access_token/", "/oauth/refresh_token/", "/oauth/revoke/", "/auth/authorize/")
 Handler = Callable[[Request], Awaitable[Response]]
@@ -89,6 +89,20 @@ def v1_endpoint(handler: Handler) -> Handler:
             _log_v1_call(request, 200, exc.code, started)
             return no_store(JSONResponse(legacy.error_body(exc)))
         _log_v1_call(request, response.status_code, "ok", started)
+        return response
+
+    return run
+
+
+def logged_as_v1(page: Handler) -> Handler:
+    """An entry in the request log for v1's authorize pages (``@endpoint`` logs ``/v2/`` only)."""
+
+    @wraps(page)
+    async def run(request: Request) -> Response:
+        started = time.perf_counter()
+        response = await page(request)
+        outcome = "ok" if response.status_code < 400 else "refused"
+        _log_v1_call(request, response.status_code, outcome, started)
         return response
 
     return run
