@@ -228,33 +228,35 @@ def list_users(conn: Connection) -> list[User]:
 # ---- grants, codes, tokens ----------------------------------------------------------------------
 
 
+def _grant_row(grant: Grant) -> dict[str, Any]:
+    return {
+        "grant_id": grant.grant_id,
+        "client_key": grant.client_key,
+        "user_id": grant.user_id,
+        "scopes": _csv(grant.scopes),
+        "created_at": grant.created_at,
+        "revoked_at": None,
+    }
+
+
+def _code_row(code: AuthorizationCode) -> dict[str, Any]:
+    return {
+        "code_hash": code.code_hash,
+        "grant_id": code.grant_id,
+        "client_key": code.client_key,
+        "user_id": code.user_id,
+        "redirect_uri": code.redirect_uri,
+        "scopes": _csv(code.scopes),
+        "code_challenge": code.code_challenge,
+        "expires_at": code.expires_at,
+        "consumed_at": None,
+        "version": code.version.value,
+    }
+
+
 def create_grant(conn: Connection, grant: Grant, code: AuthorizationCode) -> None:
-    conn.execute(
-        insert(grants),
-        {
-            "grant_id": grant.grant_id,
-            "client_key": grant.client_key,
-            "user_id": grant.user_id,
-            "scopes": _csv(grant.scopes),
-            "created_at": grant.created_at,
-            "revoked_at": None,
-        },
-    )
-    conn.execute(
-        insert(codes),
-        {
-            "code_hash": code.code_hash,
-            "grant_id": code.grant_id,
-            "client_key": code.client_key,
-            "user_id": code.user_id,
-            "redirect_uri": code.redirect_uri,
-            "scopes": _csv(code.scopes),
-            "code_challenge": code.code_challenge,
-            "expires_at": code.expires_at,
-            "consumed_at": None,
-            "version": code.version.value,
-        },
-    )
+    conn.execute(insert(grants), _grant_row(grant))
+    conn.execute(insert(codes), _code_row(code))
 
 
 def get_code(conn: Connection, code_hash: str) -> AuthorizationCode | None:

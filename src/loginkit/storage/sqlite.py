@@ -5,23 +5,32 @@ Every operation is queued to a single writer thread. The thread takes whatever h
 with one fsync (``synchronous=FULL``): concurrent requests share the cost of durability, and
 none is answered before its commit returns. A failed operation rolls back only its savepoint;
 a failed commit fails every operation of the batch.
+
+The hot point reads (an app, a user, a code, a token by its key) skip the writer thread: they
+run on the caller's thread over a second, read-only connection. In WAL mode a read sees every
+commit made before it starts, and every write was committed before its response went out, so
+these reads see what any earlier answer promised. Only writes wait in the writer's queue.
 """
 
 from __future__ import annotations
 
 import asyncio
 import queue
+import sqlite3
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from functools import cache
 from pathlib import Path
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
 from sqlalchemy import Connection, create_engine, event
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
+from loginkit.core.models import App, AuthorizationCode, Grant, Token, User
 from loginkit.core.store import StoreUnavailable
+from loginkit.storage import operations as ops
 from loginkit.storage.base import SQLStore
 from loginkit.storage.migrate import upgrade
 
@@ -36,20 +45,121 @@ class _Job:
     call: Callable[[Connection], Any]
     future: asyncio.Future[Any]
 
-    def resolve(self, result: Any, error: BaseException | None) -> None:
-        self.future.get_loop().call_soon_threadsafe(self._settle, result, error)
 
-    def _settle(self, result: Any, error: BaseException | None) -> None:
-        if self.future.cancelled():
-            return
+Outcome = tuple[_Job, Any, BaseException | None]
+
+
+def _settle(outcomes: list[Outcome]) -> None:
+    for job, result, error in outcomes:
+        if job.future.cancelled():
+            continue
         if error is not None:
-            self.future.set_exception(error)
+            job.future.set_exception(error)
         else:
-            self.future.set_result(result)
+            job.future.set_result(result)
+
+
+def _resolve(outcomes: list[Outcome]) -> None:
+    """Hand the outcomes back: one wake-up per event loop, not one per job."""
+    by_loop: dict[asyncio.AbstractEventLoop, list[Outcome]] = {}
+    for outcome in outcomes:
+        by_loop.setdefault(outcome[0].future.get_loop(), []).append(outcome)
+    for loop, settled in by_loop.items():
+        loop.call_soon_threadsafe(_settle, settled)
 
 
 def _unavailable(exc: BaseException) -> BaseException:
-    return StoreUnavailable(str(exc)) if isinstance(exc, OperationalError) else exc
+    unreachable = isinstance(exc, OperationalError | sqlite3.OperationalError)
+    return StoreUnavailable(str(exc)) if unreachable else exc
+
+
+class _Row:
+    """Attribute access over ``sqlite3.Row``, as the row converters of ``operations`` expect."""
+
+    __slots__ = ("_row",)
+
+    def __init__(self, row: sqlite3.Row) -> None:
+        self._row = row
+
+    def __getattr__(self, name: str) -> Any:
+        return self._row[name]
+
+
+def _user(row: _Row) -> User:
+    user = ops._user(row)
+    # SQLite stores booleans as integers; SQLAlchemy's Boolean would have converted it.
+    return replace(user, is_verified=bool(user.is_verified))
+
+
+def _driver(conn: Connection) -> sqlite3.Connection:
+    return cast(sqlite3.Connection, conn.connection.driver_connection)
+
+
+def _insert(table: str, row: dict[str, Any]) -> str:
+    return _insert_sql(table, tuple(row))
+
+
+@cache
+def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
+    # Table and column names come from our own row builders, never from a request.
+    names, values = ", ".join(columns), ", ".join(f":{name}" for name in columns)
+    return f"INSERT INTO {table} ({names}) VALUES ({values})"  # noqa: S608
+
+
+def _insert_tokens(driver: sqlite3.Connection, tokens: Sequence[Token]) -> None:
+    rows = [ops._token_row(token) for token in tokens]
+    driver.executemany(_insert("tokens", rows[0]), rows)
+
+
+def _create_grant(conn: Connection, grant: Grant, code: AuthorizationCode) -> None:
+    driver = _driver(conn)
+    grant_row = ops._grant_row(grant)
+    driver.execute(_insert("grants", grant_row), grant_row)
+    code_row = ops._code_row(code)
+    driver.execute(_insert("codes", code_row), code_row)
+
+
+def _redeem_code(conn: Connection, code_hash: str, now: int, tokens: Sequence[Token]) -> bool:
+    driver = _driver(conn)
+    consumed = driver.execute(
+        "UPDATE codes SET consumed_at = ? WHERE code_hash = ? AND consumed_at IS NULL",
+        (now, code_hash),
+    )
+    if consumed.rowcount != 1:
+        return False
+    _insert_tokens(driver, tokens)
+    return True
+
+
+def _add_token(conn: Connection, token: Token) -> None:
+    _insert_tokens(_driver(conn), [token])
+
+
+def _rotate_refresh_token(
+    conn: Connection, old_hash: str, now: int, tokens: Sequence[Token]
+) -> bool:
+    driver = _driver(conn)
+    rotated = driver.execute(
+        "UPDATE tokens SET rotated_at = ?"
+        " WHERE token_hash = ? AND rotated_at IS NULL AND revoked_at IS NULL",
+        (now, old_hash),
+    )
+    if rotated.rowcount != 1:
+        return False
+    _insert_tokens(driver, tokens)
+    return True
+
+
+def _revoke_grant(conn: Connection, grant_id: str, now: int) -> None:
+    driver = _driver(conn)
+    driver.execute(
+        "UPDATE grants SET revoked_at = ? WHERE grant_id = ? AND revoked_at IS NULL",
+        (now, grant_id),
+    )
+    driver.execute(
+        "UPDATE tokens SET revoked_at = ? WHERE grant_id = ? AND revoked_at IS NULL",
+        (now, grant_id),
+    )
 
 
 class SQLiteStore(SQLStore):
@@ -61,6 +171,7 @@ class SQLiteStore(SQLStore):
         self._busy_timeout_ms = busy_timeout_ms
         self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
+        self._reader: sqlite3.Connection | None = None
 
     # ---- lifecycle --------------------------------------------------------------------------
 
@@ -75,6 +186,15 @@ class SQLiteStore(SQLStore):
         )
         self._thread.start()
         await self.run(upgrade)
+        self._reader = self._open_reader()
+
+    def _open_reader(self) -> sqlite3.Connection:
+        # Autocommit: each SELECT is its own read transaction on the newest committed state.
+        reader = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        reader.row_factory = sqlite3.Row
+        reader.execute(f"PRAGMA busy_timeout={self._busy_timeout_ms}")
+        reader.execute("PRAGMA query_only=ON")
+        return reader
 
     def _configure_connection(self, dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None
@@ -89,11 +209,54 @@ class SQLiteStore(SQLStore):
         cursor.close()
 
     async def close(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
         if self._thread is None:
             return
         self._jobs.put(None)
         await asyncio.to_thread(self._thread.join)
         self._thread = None
+
+    # ---- point reads on the caller's thread -------------------------------------------------
+
+    def _read(self, sql: str, key: str, convert: Callable[[Any], T]) -> T | None:
+        if self._reader is None:
+            raise StoreUnavailable("the SQLite store is not open")
+        try:
+            row = self._reader.execute(sql, (key,)).fetchone()
+        except sqlite3.Error as exc:
+            raise StoreUnavailable(str(exc)) from exc
+        return None if row is None else convert(_Row(row))
+
+    async def get_app(self, client_key: str) -> App | None:
+        return self._read("SELECT * FROM apps WHERE client_key = ?", client_key, ops._app)
+
+    async def get_user(self, user_id: str) -> User | None:
+        return self._read("SELECT * FROM users WHERE user_id = ?", user_id, _user)
+
+    async def get_code(self, code_hash: str) -> AuthorizationCode | None:
+        return self._read("SELECT * FROM codes WHERE code_hash = ?", code_hash, ops._code)
+
+    async def get_token(self, token_hash: str) -> Token | None:
+        return self._read("SELECT * FROM tokens WHERE token_hash = ?", token_hash, ops._token)
+
+    # ---- hot writes: the same units of work as ``operations``, in plain SQL ------------------
+
+    async def create_grant(self, grant: Grant, code: AuthorizationCode) -> None:
+        await self.run(_create_grant, grant, code)
+
+    async def redeem_code(self, code_hash: str, now: int, tokens: Sequence[Token]) -> bool:
+        return await self.run(_redeem_code, code_hash, now, tokens)
+
+    async def add_token(self, token: Token) -> None:
+        await self.run(_add_token, token)
+
+    async def rotate_refresh_token(self, old_hash: str, now: int, tokens: Sequence[Token]) -> bool:
+        return await self.run(_rotate_refresh_token, old_hash, now, tokens)
+
+    async def revoke_grant(self, grant_id: str, now: int) -> None:
+        await self.run(_revoke_grant, grant_id, now)
 
     # ---- running operations -----------------------------------------------------------------
 
@@ -127,20 +290,26 @@ class SQLiteStore(SQLStore):
 
     @staticmethod
     def _run_batch(conn: Connection, batch: list[_Job]) -> None:
-        outcomes: list[tuple[_Job, Any, BaseException | None]] = []
+        outcomes: list[Outcome] = []
         try:
             with conn.begin():
                 if len(batch) == 1:
                     outcomes.append((batch[0], batch[0].call(conn), None))
                 else:
+                    # Savepoints straight on the driver: SQLAlchemy's begin_nested() costs more
+                    # than the hot operations themselves.
+                    driver = _driver(conn)
                     for job in batch:
+                        driver.execute("SAVEPOINT job")
                         try:
-                            with conn.begin_nested():
-                                outcomes.append((job, job.call(conn), None))
+                            result = job.call(conn)
                         except Exception as exc:  # isolated by its savepoint
+                            driver.execute("ROLLBACK TO job")
                             outcomes.append((job, None, _unavailable(exc)))
+                        else:
+                            outcomes.append((job, result, None))
+                        driver.execute("RELEASE job")
         except Exception as exc:  # BEGIN, COMMIT or a lone operation failed: nothing is durable
             batch_error = _unavailable(exc)
             outcomes = [(job, None, batch_error) for job in batch]
-        for job, result, error in outcomes:
-            job.resolve(result, error)
+        _resolve(outcomes)
