@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from loginkit.core.authorize import AuthorizeRequest
 from loginkit.core.errors import AuthorizePageError, InvalidRequest, OAuthError
 from loginkit.core.legacy import redirect_domain_errors
 from loginkit.core.models import App, Platform, User
@@ -256,6 +257,12 @@ async def authorize(request: Request) -> Response:
         auth = await svc.validate_authorize(params)
     except AuthorizePageError as exc:
         raise InvalidRequest(f"{exc.param}: {exc.detail}") from exc
+    return await decide(request, body, auth)
+
+
+async def decide(request: Request, body: dict[str, Any], auth: AuthorizeRequest) -> Response:
+    """Deny, or approve as ``body["user_id"]`` the scopes in ``body["approve"]``."""
+    svc = service(request)
     if body.get("deny") is True:
         return JSONResponse({"redirect_to": svc.deny(auth)})
     user = await svc.store.get_user(_get(body, "user_id", str))

@@ -28,13 +28,12 @@ from loginkit.server.endpoint import Family, endpoint, no_store
 from loginkit.server.forms import FORM_CONTENT_TYPE, parse_params, read_form
 from loginkit.server.request_log import LoggedRequest
 from loginkit.server.routes.control import (
-    NotFound,
     _admin,
     _app_or_404,
     _app_view,
-    _get,
     _json_body,
     _string_list,
+    decide,
 )
 
 __all__ = ["V1_PATHS", "logged_as_v1", "routes", "v1_calls"]
@@ -149,13 +148,7 @@ async def v1_authorize(request: Request) -> Response:
         auth = legacy.validate_authorize(params, app, svc.policy, svc.clock.now())
     except AuthorizePageError as exc:
         raise InvalidRequest(f"{exc.param}: {exc.detail}") from exc
-    if body.get("deny") is True:
-        return JSONResponse({"redirect_to": svc.deny(auth)})
-    user = await svc.store.get_user(_get(body, "user_id", str))
-    if user is None:
-        raise NotFound(f"No user has user_id {body['user_id']!r}.")
-    approved = _string_list(body, "approve")
-    return JSONResponse({"redirect_to": await svc.approve(auth, user, approved)})
+    return await decide(request, body, auth)
 
 
 @_admin
