@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from loginkit.config import DEFAULT_DATABASE_URL, Settings
+from loginkit.control_cli import call_control, control_options
 from loginkit.core.policy import LifetimeProfile, Policy
 
 if TYPE_CHECKING:
@@ -423,34 +424,8 @@ async def _serve_everything(settings: Settings, with_gateway: bool) -> None:
 # ---- apps and users (through the control API of a running emulator) ----------------------------
 
 
-def _control(ctx: click.Context) -> Any:
-    import httpx2
-
-    base_url, token = ctx.obj["base_url"], ctx.obj["admin_token"]
-    if not token:
-        raise click.UsageError("the control API needs --admin-token or LOGINKIT_ADMIN_TOKEN")
-    return httpx2.Client(
-        base_url=base_url, headers={"Authorization": f"Bearer {token}"}, timeout=10
-    )
-
-
 def _call(ctx: click.Context, method: str, path: str, body: Any = None) -> Any:
-    import httpx2
-
-    try:
-        with _control(ctx) as http:
-            response = http.request(method, path, json=body)
-    except httpx2.TransportError as exc:
-        raise click.ClickException(
-            f"cannot reach the emulator at {ctx.obj['base_url']}: {exc}"
-        ) from exc
-    if response.status_code >= 400:
-        try:
-            message = response.json().get("error_description") or response.text
-        except ValueError:
-            message = response.text
-        raise click.ClickException(f"{response.status_code}: {message}")
-    return response.json() if response.content else None
+    return call_control(ctx.obj["base_url"], ctx.obj["admin_token"], method, path, body=body)
 
 
 def _output(data: Any, as_json: bool, columns: tuple[str, ...]) -> None:
@@ -468,19 +443,8 @@ def _output(data: Any, as_json: bool, columns: tuple[str, ...]) -> None:
         )
 
 
-def _client_options(f: Any) -> Any:
-    f = click.option("--admin-token", envvar="LOGINKIT_ADMIN_TOKEN", help="Control API token.")(f)
-    return click.option(
-        "--base-url",
-        default="http://127.0.0.1:8000",
-        envvar="LOGINKIT_BASE_URL",
-        show_default=True,
-        help="The running emulator.",
-    )(f)
-
-
 @main.group()
-@_client_options
+@control_options
 @click.pass_context
 def apps(ctx: click.Context, base_url: str, admin_token: str | None) -> None:
     """Manage the emulator's apps."""
@@ -547,7 +511,7 @@ def apps_delete(ctx: click.Context, client_key: str, as_json: bool) -> None:
 
 
 @main.group()
-@_client_options
+@control_options
 @click.pass_context
 def users(ctx: click.Context, base_url: str, admin_token: str | None) -> None:
     """Manage the emulator's test users."""

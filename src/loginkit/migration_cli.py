@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 import click
-import httpx2
+
+from loginkit.control_cli import call_control, control_options
 
 __all__ = ["migrate"]
 
@@ -17,35 +18,17 @@ def migrate() -> None:
 
 @migrate.command()
 @click.option("--app", "client_key", required=True, help="The app's client_key.")
-@click.option(
-    "--base-url",
-    default="http://127.0.0.1:8000",
-    envvar="LOGINKIT_BASE_URL",
-    show_default=True,
-    help="The running emulator.",
-)
-@click.option(
-    "--admin-token", envvar="LOGINKIT_ADMIN_TOKEN", required=True, help="Control API token."
-)
+@control_options
 @click.option(
     "--days", default=30, show_default=True, type=click.IntRange(min=1), help="Look-back window."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def check(client_key: str, base_url: str, admin_token: str, days: int, as_json: bool) -> None:
+def check(
+    client_key: str, base_url: str, admin_token: str | None, days: int, as_json: bool
+) -> None:
     """List what the app still has to do; exit status 1 when anything is left."""
-    url = f"{base_url.rstrip('/')}/emulator/apps/{client_key}/migration"
-    try:
-        response = httpx2.get(
-            url,
-            params={"days": days},
-            headers={"Authorization": f"Bearer {admin_token}"},
-            timeout=30,
-        )
-    except httpx2.TransportError as exc:
-        raise click.ClickException(f"cannot reach the emulator at {base_url}: {exc}") from exc
-    if response.status_code != 200:
-        raise click.ClickException(f"{response.status_code}: {response.text}")
-    report = response.json()
+    path = f"/emulator/apps/{client_key}/migration"
+    report = call_control(base_url, admin_token, "GET", path, params={"days": days})
     findings = report["findings"]
     if as_json:
         click.echo(json.dumps(report, indent=2))
