@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 from tests.support.emulator import EmulatorProcess
 
@@ -80,3 +81,18 @@ def test_refused_registrations_are_explained(emulator: EmulatorProcess) -> None:
     )
     assert result.returncode != 0
     assert "must be absolute and begin with https" in result.stderr
+
+
+def test_export_writes_a_seed_file(emulator: EmulatorProcess, tmp_path: Path) -> None:
+    import yaml
+
+    app = emulator.create_app(name="Exported")
+    target = tmp_path / "seed.yaml"
+    result = loginkit("export", *_target(emulator), "-o", str(target))
+    assert result.returncode == 0, result.stderr
+    state = yaml.safe_load(target.read_text())
+    exported = next(a for a in state["apps"] if a["client_key"] == app["client_key"])
+    assert exported["name"] == "Exported"
+    assert app["client_secret"] not in target.read_text()
+    missing_token = loginkit("export", "--base-url", emulator.base_url)
+    assert missing_token.returncode != 0 and "admin-token" in missing_token.stderr
