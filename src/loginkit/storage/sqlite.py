@@ -20,7 +20,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
@@ -74,21 +74,44 @@ def _unavailable(exc: BaseException) -> BaseException:
 
 
 class _Row:
-    """Attribute access over ``sqlite3.Row``, as the row converters of ``operations`` expect."""
+    """Attribute access over a plain row tuple, as the row converters of ``operations`` expect."""
 
-    __slots__ = ("_row",)
+    __slots__ = ("_index", "_values")
 
-    def __init__(self, row: sqlite3.Row) -> None:
-        self._row = row
+    def __init__(self, index: dict[str, int], values: tuple[Any, ...]) -> None:
+        self._index, self._values = index, values
 
     def __getattr__(self, name: str) -> Any:
-        return self._row[name]
+        return self._values[self._index[name]]
 
 
 def _user(row: _Row) -> User:
     user = ops._user(row)
     # SQLite stores booleans as integers; SQLAlchemy's Boolean would have converted it.
     return replace(user, is_verified=bool(user.is_verified))
+
+
+class _PointRead:
+    """``SELECT *`` of one table by its key, converted to a record.
+
+    Records are frozen, so an identical row (the same app or token asked for again) reuses the
+    record built last time instead of converting again; the cache is bounded.
+    """
+
+    def __init__(self, reader: sqlite3.Connection, table: str, key: str, convert: Any) -> None:
+        self.sql = f"SELECT * FROM {table} WHERE {key} = ?"  # noqa: S608 - our own names
+        names = [column[0] for column in reader.execute(self.sql, ("",)).description]
+        self._index = {name: position for position, name in enumerate(names)}
+        self._convert = convert
+        self.record = lru_cache(maxsize=4096)(self._record)
+
+    def _record(self, values: tuple[Any, ...]) -> Any:
+        return self._convert(_Row(self._index, values))
+
+
+def _begin_unless_begun(conn: Connection) -> None:
+    if not _driver(conn).in_transaction:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _driver(conn: Connection) -> sqlite3.Connection:
@@ -172,6 +195,7 @@ class SQLiteStore(SQLStore):
         self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._reader: sqlite3.Connection | None = None
+        self._point_reads: dict[str, _PointRead] = {}
 
     # ---- lifecycle --------------------------------------------------------------------------
 
@@ -179,8 +203,9 @@ class SQLiteStore(SQLStore):
         self.path.parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(f"sqlite:///{self.path}", poolclass=NullPool)
         event.listen(engine, "connect", self._configure_connection)
-        # pysqlite's implicit transactions break savepoints; we issue BEGIN ourselves.
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        # pysqlite's implicit transactions break savepoints; we issue BEGIN ourselves (here,
+        # unless the batch has already begun on the driver).
+        event.listen(engine, "begin", _begin_unless_begun)
         self._thread = threading.Thread(
             target=self._serve, args=(engine,), name="loginkit-sqlite", daemon=True
         )
@@ -191,9 +216,14 @@ class SQLiteStore(SQLStore):
     def _open_reader(self) -> sqlite3.Connection:
         # Autocommit: each SELECT is its own read transaction on the newest committed state.
         reader = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        reader.row_factory = sqlite3.Row
         reader.execute(f"PRAGMA busy_timeout={self._busy_timeout_ms}")
         reader.execute("PRAGMA query_only=ON")
+        self._point_reads = {
+            "app": _PointRead(reader, "apps", "client_key", ops._app),
+            "user": _PointRead(reader, "users", "user_id", _user),
+            "code": _PointRead(reader, "codes", "code_hash", ops._code),
+            "token": _PointRead(reader, "tokens", "token_hash", ops._token),
+        }
         return reader
 
     def _configure_connection(self, dbapi_conn: Any, _record: Any) -> None:
@@ -220,26 +250,31 @@ class SQLiteStore(SQLStore):
 
     # ---- point reads on the caller's thread -------------------------------------------------
 
-    def _read(self, sql: str, key: str, convert: Callable[[Any], T]) -> T | None:
+    def _read(self, what: str, key: str) -> Any:
         if self._reader is None:
             raise StoreUnavailable("the SQLite store is not open")
+        read = self._point_reads[what]
         try:
-            row = self._reader.execute(sql, (key,)).fetchone()
+            values = self._reader.execute(read.sql, (key,)).fetchone()
         except sqlite3.Error as exc:
             raise StoreUnavailable(str(exc)) from exc
-        return None if row is None else convert(_Row(row))
+        return None if values is None else read.record(values)
 
     async def get_app(self, client_key: str) -> App | None:
-        return self._read("SELECT * FROM apps WHERE client_key = ?", client_key, ops._app)
+        app: App | None = self._read("app", client_key)
+        return app
 
     async def get_user(self, user_id: str) -> User | None:
-        return self._read("SELECT * FROM users WHERE user_id = ?", user_id, _user)
+        user: User | None = self._read("user", user_id)
+        return user
 
     async def get_code(self, code_hash: str) -> AuthorizationCode | None:
-        return self._read("SELECT * FROM codes WHERE code_hash = ?", code_hash, ops._code)
+        code: AuthorizationCode | None = self._read("code", code_hash)
+        return code
 
     async def get_token(self, token_hash: str) -> Token | None:
-        return self._read("SELECT * FROM tokens WHERE token_hash = ?", token_hash, ops._token)
+        token: Token | None = self._read("token", token_hash)
+        return token
 
     # ---- hot writes: the same units of work as ``operations``, in plain SQL ------------------
 
@@ -273,32 +308,37 @@ class SQLiteStore(SQLStore):
         with engine.connect() as conn:
             while (first := self._jobs.get()) is not None:
                 batch = [first]
-                stop = False
-                while len(batch) < self.max_batch:
-                    try:
-                        job = self._jobs.get_nowait()
-                    except queue.Empty:
-                        break
-                    if job is None:
-                        stop = True
-                        break
-                    batch.append(job)
+                stop = self._drain(batch)
                 self._run_batch(conn, batch)
                 if stop:
                     break
         engine.dispose()
 
+    def _drain(self, batch: list[_Job]) -> bool:
+        """Add what has queued up to ``batch``; True when told to stop."""
+        while len(batch) < self.max_batch:
+            try:
+                job = self._jobs.get_nowait()
+            except queue.Empty:
+                return False
+            if job is None:
+                return True
+            batch.append(job)
+        return False
+
     @staticmethod
     def _run_batch(conn: Connection, batch: list[_Job]) -> None:
+        # BEGIN, savepoints and COMMIT go straight to the driver: SQLAlchemy's transaction
+        # objects cost more than the hot operations themselves. Operations written with
+        # SQLAlchemy join this transaction (the "begin" listener sees it open).
+        driver = _driver(conn)
         outcomes: list[Outcome] = []
         try:
-            with conn.begin():
+            driver.execute("BEGIN IMMEDIATE")
+            try:
                 if len(batch) == 1:
                     outcomes.append((batch[0], batch[0].call(conn), None))
                 else:
-                    # Savepoints straight on the driver: SQLAlchemy's begin_nested() costs more
-                    # than the hot operations themselves.
-                    driver = _driver(conn)
                     for job in batch:
                         driver.execute("SAVEPOINT job")
                         try:
@@ -309,6 +349,16 @@ class SQLiteStore(SQLStore):
                         else:
                             outcomes.append((job, result, None))
                         driver.execute("RELEASE job")
+                if conn.in_transaction():
+                    conn.commit()  # SQLAlchemy's bookkeeping; COMMITs the driver's transaction
+                else:
+                    driver.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction():
+                    conn.rollback()
+                elif driver.in_transaction:
+                    driver.execute("ROLLBACK")
+                raise
         except Exception as exc:  # BEGIN, COMMIT or a lone operation failed: nothing is durable
             batch_error = _unavailable(exc)
             outcomes = [(job, None, batch_error) for job in batch]
