@@ -167,7 +167,7 @@ def wrk(
             items = Path(scratch) / "items.txt"
             items.write_text("\n".join(bodies) + "\n")
             env["BENCH_BODIES"] = str(items)
-            env["BENCH_ANSWERS"] = str(len(bodies) - SPARE)
+            env["BENCH_ANSWERS"] = str(len(bodies) - spare(concurrency))
             seconds = 120  # a bound only: the run ends after the last item's answer
         done = Path(scratch) / "done"
         env["BENCH_DONE"] = str(done)
@@ -195,7 +195,10 @@ def form(values: dict[str, str]) -> str:
     return urlencode(values)
 
 
-SPARE = 4  # items minted beyond those answered (see wrk/scenario.lua)
+def spare(concurrency: int) -> int:
+    """Items minted beyond those answered: wrk prepares one request it never sends, and each
+    connection may have one in flight when the last counted answer arrives (wrk/scenario.lua)."""
+    return concurrency + 4
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
@@ -448,7 +451,7 @@ def peer_baseline(report: Report, plan: Plan, scratch: Path) -> None:
             bodies = [
                 form({**client, "grant_type": "authorization_code", "code": code,
                       "redirect_uri": REDIRECT})
-                for code in mint(plan.items[c] + SPARE)
+                for code in mint(plan.items[c] + spare(c))
             ]  # fmt: skip
             return wrk(url, c, method="POST", path="/token", headers=FORM, bodies=bodies)
 
@@ -475,7 +478,7 @@ def emulator_scenarios(
     loop = asyncio.new_event_loop()
 
     def exchange(c: int) -> dict[str, float]:
-        codes = loop.run_until_complete(emulator.mint_codes(plan.items[c] + SPARE))
+        codes = loop.run_until_complete(emulator.mint_codes(plan.items[c] + spare(c)))
         bodies = [form(emulator.exchange_form(code)) for code in codes]
         return wrk(url, c, method="POST", path="/v2/oauth/token/", headers=FORM, bodies=bodies)
 
@@ -501,7 +504,7 @@ def emulator_scenarios(
         return
 
     def refresh(c: int) -> dict[str, float]:
-        minted = loop.run_until_complete(emulator.mint_tokens(plan.items[c] + SPARE))
+        minted = loop.run_until_complete(emulator.mint_tokens(plan.items[c] + spare(c)))
         bodies = [
             form({**emulator.credentials(), "grant_type": "refresh_token",
                   "refresh_token": t["refresh_token"]})
@@ -510,7 +513,7 @@ def emulator_scenarios(
         return wrk(url, c, method="POST", path="/v2/oauth/token/", headers=FORM, bodies=bodies)
 
     def revoke(c: int) -> dict[str, float]:
-        minted = loop.run_until_complete(emulator.mint_tokens(plan.items[c] + SPARE))
+        minted = loop.run_until_complete(emulator.mint_tokens(plan.items[c] + spare(c)))
         bodies = [form({**emulator.credentials(), "token": t["access_token"]}) for t in minted]
         return wrk(url, c, method="POST", path="/v2/oauth/revoke/", headers=FORM, bodies=bodies)
 
