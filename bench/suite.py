@@ -199,6 +199,8 @@ def spare(concurrency: int) -> int:
     """Items minted beyond those answered: wrk prepares one request it never sends, and each
     connection may have one in flight when the last counted answer arrives (wrk/scenario.lua)."""
     return concurrency + 4
+
+
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
