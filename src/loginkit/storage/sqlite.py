@@ -1,10 +1,11 @@
 """The embedded default: one SQLite file in WAL mode, written by one thread with group commit.
 
-Every operation is queued to a single writer thread. The thread takes whatever has queued up
-(up to ``max_batch`` operations), runs each inside its own savepoint, and commits them together
-with one fsync (``synchronous=FULL``): concurrent requests share the cost of durability, and
-none is answered before its commit returns. A failed operation rolls back only its savepoint;
-a failed commit fails every operation of the batch.
+Every operation is queued to a single writer thread, once per turn of the event loop: what the
+loop's requests asked for in one turn arrives together. The thread takes whatever has queued up
+(at most ``max_batch`` operations per transaction), runs each inside its own savepoint, and
+commits them together with one fsync (``synchronous=FULL``): concurrent requests share the
+cost of durability, and none is answered before its commit returns. A failed operation rolls
+back only its savepoint; a failed commit fails every operation of the batch.
 
 The hot point reads (an app, a user, a code, a token by its key) skip the writer thread: they
 run on the caller's thread over a second, read-only connection. In WAL mode a read sees every
@@ -192,7 +193,8 @@ class SQLiteStore(SQLStore):
         self.path = Path(path)
         self.max_batch = max_batch
         self._busy_timeout_ms = busy_timeout_ms
-        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._jobs: queue.SimpleQueue[list[_Job] | None] = queue.SimpleQueue()
+        self._gathering: dict[asyncio.AbstractEventLoop, list[_Job]] = {}
         self._thread: threading.Thread | None = None
         self._reader: sqlite3.Connection | None = None
         self._point_reads: dict[str, _PointRead] = {}
@@ -244,6 +246,8 @@ class SQLiteStore(SQLStore):
             self._reader = None
         if self._thread is None:
             return
+        for loop in list(self._gathering):
+            self._hand_over(loop)  # jobs of this turn go before the stop
         self._jobs.put(None)
         await asyncio.to_thread(self._thread.join)
         self._thread = None
@@ -300,16 +304,32 @@ class SQLiteStore(SQLStore):
     ) -> T:
         if self._thread is None:
             raise StoreUnavailable("the SQLite store is not open")
-        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-        self._jobs.put(_Job(lambda conn: operation(conn, *args, **kwargs), future))
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[T] = loop.create_future()
+        job = _Job(lambda conn: operation(conn, *args, **kwargs), future)
+        # Jobs wait for the end of this turn of the event loop and go to the writer together:
+        # everything the loop did in one turn shares one transaction and one fsync, and the
+        # writer is woken once per turn, not once per job.
+        gathering = self._gathering.get(loop)
+        if gathering is None:
+            self._gathering[loop] = [job]
+            loop.call_soon(self._hand_over, loop)
+        else:
+            gathering.append(job)
         return await future
+
+    def _hand_over(self, loop: asyncio.AbstractEventLoop) -> None:
+        jobs = self._gathering.pop(loop, None)
+        if jobs is not None:
+            self._jobs.put(jobs)
 
     def _serve(self, engine: Any) -> None:
         with engine.connect() as conn:
             while (first := self._jobs.get()) is not None:
-                batch = [first]
+                batch = list(first)
                 stop = self._drain(batch)
-                self._run_batch(conn, batch)
+                for start in range(0, len(batch), self.max_batch):
+                    self._run_batch(conn, batch[start : start + self.max_batch])
                 if stop:
                     break
         engine.dispose()
@@ -318,12 +338,12 @@ class SQLiteStore(SQLStore):
         """Add what has queued up to ``batch``; True when told to stop."""
         while len(batch) < self.max_batch:
             try:
-                job = self._jobs.get_nowait()
+                jobs = self._jobs.get_nowait()
             except queue.Empty:
                 return False
-            if job is None:
+            if jobs is None:
                 return True
-            batch.append(job)
+            batch.extend(jobs)
         return False
 
     @staticmethod
