@@ -3,27 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from loginkit.client import AsyncSessions, AsyncTikTokClient, Sessions, TikTokClient, TokenSet
 from loginkit.client.storage import AsyncMemoryTokenStore, MemoryTokenStore
 from tests.support.emulator import EmulatorProcess
 
 
-def token_requests(emulator: EmulatorProcess, log_dir: Path, client_key: str) -> list[Any]:
-    """The emulator's own access-log lines for ``POST /v2/oauth/token/`` by ``client_key``."""
-    port = urlsplit(emulator.base_url).port
-    lines = (log_dir / f"emulator-{port}.log").read_text().splitlines()
-    entries = [json.loads(line) for line in lines if line.startswith("{")]
-    return [
-        e for e in entries
-        if e.get("path") == "/v2/oauth/token/" and e.get("client_key") == client_key
-    ]
+def token_requests(emulator: EmulatorProcess, client_key: str) -> list[Any]:
+    """``POST /v2/oauth/token/`` calls by ``client_key``, from the emulator's request log."""
+    entries = emulator.control("GET", f"/emulator/requests?client_key={client_key}")
+    return [e for e in entries if e["path"] == "/v2/oauth/token/"]
 
 
 def logged_in(emulator: EmulatorProcess) -> tuple[dict[str, Any], TokenSet]:
@@ -34,7 +26,7 @@ def logged_in(emulator: EmulatorProcess) -> tuple[dict[str, Any], TokenSet]:
         return app, client.exchange_code(code)
 
 
-def test_threads_share_one_refresh(fresh_emulator: EmulatorProcess, tmp_path: Path) -> None:
+def test_threads_share_one_refresh(fresh_emulator: EmulatorProcess) -> None:
     app, tokens = logged_in(fresh_emulator)
     # The app's clock says the access token is about to expire; the emulator's does not.
     almost_expired = tokens.access_expires_at - timedelta(minutes=1)
@@ -47,7 +39,7 @@ def test_threads_share_one_refresh(fresh_emulator: EmulatorProcess, tmp_path: Pa
         results = list(pool.map(lambda _: sessions.for_user("u").access_token(), range(40)))
 
     assert len(set(results)) == 1 and results[0] != tokens.access_token
-    refreshes = token_requests(fresh_emulator, tmp_path, app["client_key"])
+    refreshes = token_requests(fresh_emulator, app["client_key"])
     assert len(refreshes) == 2  # the code exchange, then exactly one refresh
     assert all(e["status"] == 200 for e in refreshes)
     # The rotated refresh token was saved: the next refresh works.
@@ -55,7 +47,7 @@ def test_threads_share_one_refresh(fresh_emulator: EmulatorProcess, tmp_path: Pa
     client.close()
 
 
-async def test_tasks_share_one_refresh(fresh_emulator: EmulatorProcess, tmp_path: Path) -> None:
+async def test_tasks_share_one_refresh(fresh_emulator: EmulatorProcess) -> None:
     app, tokens = logged_in(fresh_emulator)
     almost_expired = tokens.access_expires_at - timedelta(minutes=1)
     async with AsyncTikTokClient(app["client_key"], app["client_secret"],
@@ -67,5 +59,5 @@ async def test_tasks_share_one_refresh(fresh_emulator: EmulatorProcess, tmp_path
             *(sessions.for_user("u").user_info(["open_id"]) for _ in range(40))
         )
         assert {p.open_id for p in profiles} == {tokens.open_id}
-    refreshes = token_requests(fresh_emulator, tmp_path, app["client_key"])
+    refreshes = token_requests(fresh_emulator, app["client_key"])
     assert len(refreshes) == 2

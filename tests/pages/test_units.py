@@ -1,4 +1,4 @@
-"""Units behind the pages: webhook signatures, the fault board, the request log."""
+"""Units behind the pages: webhook signatures, the fault board, the request log, sessions."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ import hmac
 import json
 
 import pytest
+from starlette.types import Message, Receive, Scope, Send
 
+from loginkit.config import Settings
 from loginkit.core.errors import ApiError, OAuthError
 from loginkit.core.faults import Fault, FaultBoard, fault_from_fields
 from loginkit.core.webhooks import (
@@ -17,6 +19,7 @@ from loginkit.core.webhooks import (
     verify_signature,
 )
 from loginkit.server.request_log import LoggedRequest, RequestLog
+from loginkit.server.security import session_middleware
 
 
 def test_the_signature_is_hmac_sha256_of_timestamp_dot_body() -> None:
@@ -89,3 +92,34 @@ def test_the_request_log_is_newest_first_filtered_and_bounded() -> None:
     assert [e.log_id for e in log.newest_first(path="token")] == ["id2"]
     assert [e.log_id for e in log.newest_first(outcome="ok", limit=1)] == ["id3"]
     assert log.newest_first(client_key="other") == []
+
+
+@pytest.mark.parametrize(
+    ("path", "has_session"),
+    [
+        ("/v2/oauth/token/", False),
+        ("/v2/user/info/", False),
+        ("/oauth/access_token/", False),
+        ("/emulator/apps", False),
+        ("/v2/auth/authorize/", True),
+        ("/auth/authorize/", True),
+        ("/portal/", True),
+    ],
+)
+async def test_only_pages_get_a_session(path: str, has_session: bool) -> None:
+    seen: dict[str, bool] = {}
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        seen["session"] = "session" in scope
+
+    middleware = session_middleware(Settings(admin_token="admin-token-for-the-unit-test"))
+    wrapped = middleware.cls(app, *middleware.args, **middleware.kwargs)
+
+    async def receive() -> Message:
+        return {"type": "http.request", "body": b""}
+
+    async def send(message: Message) -> None:
+        pass
+
+    await wrapped({"type": "http", "path": path, "headers": []}, receive, send)
+    assert seen == {"session": has_session}

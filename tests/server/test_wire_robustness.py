@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -70,11 +69,7 @@ def test_charset_parameter_is_allowed(emulator: EmulatorProcess) -> None:
 def test_errors_are_logged_with_their_log_id(emulator: EmulatorProcess) -> None:
     response = _post(emulator, "/v2/oauth/token/", b"", FORM)
     log_id = response.json()["log_id"]
-    lines = [
-        json.loads(line)
-        for line in emulator.log_path.read_text().splitlines()
-        if line.startswith("{")
-    ]
+    lines = emulator.log_entries(until=lambda lines: any(e.get("log_id") == log_id for e in lines))
     entry = next(e for e in lines if e.get("log_id") == log_id)
     assert entry["outcome"] == "invalid_request"
     assert entry["status"] == 400

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,6 +65,21 @@ class EmulatorProcess:
         extra.setdefault("state", "st")
         body = authorize_request(user, app, scopes, **extra)
         return code_of(self.control("POST", "/emulator/authorize", body)["redirect_to"])
+
+    def log_entries(
+        self, until: Callable[[list[dict[str, Any]]], bool], timeout: float = 5.0
+    ) -> list[dict[str, Any]]:
+        """The JSON lines of the emulator's log, read until ``until`` holds for them.
+
+        The server writes its log every 50 ms, so a line may arrive shortly after its response.
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            text = self.log_path.read_text()
+            entries = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+            if until(entries) or time.monotonic() > deadline:
+                return entries
+            time.sleep(0.02)
 
     def stop(self) -> None:
         self.http.close()

@@ -89,7 +89,7 @@ def admin_store(request: Request) -> AdminStore:
 async def apply_fault(request: Request, *, api: bool) -> None:
     """Delay and/or fail this call if a fault is waiting for its path."""
     runtime: AdminRuntime | None = getattr(request.app.state, "admin", None)
-    fault = runtime.faults.take(request.url.path) if runtime else None
+    fault = runtime.faults.take(request.scope["path"]) if runtime else None
     if fault is None:
         return
     if fault.latency_ms:
@@ -103,13 +103,13 @@ def record_request(
 ) -> None:
     """Keep TikTok-endpoint calls (``/v2/...``) for the portal's request log."""
     runtime: AdminRuntime | None = getattr(request.app.state, "admin", None)
-    if runtime is None or not request.url.path.startswith("/v2/"):
+    if runtime is None or not request.scope["path"].startswith("/v2/"):
         return
     runtime.requests.record(
         LoggedRequest(
             at=time.time(),
             method=request.method,
-            path=request.url.path,
+            path=request.scope["path"],
             status=status,
             outcome=outcome,
             log_id=log_id,

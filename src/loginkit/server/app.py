@@ -50,6 +50,7 @@ def create_app(settings: Settings) -> Starlette:
             if settings.seed_file is not None:
                 await apply_seed(store, load_seed_file(settings.seed_file), now)
             app.state.service = service
+            app.state.pool_reporter = metrics.pool_reporter(store)
             app.state.admin = await start_admin(service, settings)
             yield
         finally:
@@ -59,12 +60,13 @@ def create_app(settings: Settings) -> Starlette:
             metrics.mark_process_dead()
 
     app = Starlette(
+        # Routes are matched in order: the TikTok endpoints, hit most, come first.
         routes=[
+            *oauth.routes,
+            *user.routes,
             Route("/healthz", healthz, methods=["GET"]),
             Route("/openapi.json", openapi_json, methods=["GET"]),
             *metrics.routes,
-            *oauth.routes,
-            *user.routes,
             *authorize.routes,
             *control.routes,
             *legacy.routes,

@@ -118,7 +118,7 @@ def endpoint(family: Family) -> Callable[[Handler], Handler]:
             log_request(
                 log_id=log_id,
                 method=request.method,
-                path=request.url.path,
+                path=request.scope["path"],
                 status=response.status_code,
                 outcome=outcome,
                 detail=detail,

@@ -11,10 +11,12 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Mapping
+from typing import Any
 
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from loginkit.config import Settings
 from loginkit.server.context import client_address, settings
@@ -40,11 +42,30 @@ class CsrfError(Exception):
     """A form came without the session's CSRF token."""
 
 
+API_PATHS = ("/v2/oauth/", "/v2/user/", "/oauth/", "/emulator/", "/healthz", "/metrics")
+"""Endpoints for programs, not browsers: they never read or set the session cookie."""
+
+
+class _SessionForPages:
+    """Starlette's ``SessionMiddleware`` on the pages only: the API endpoints, the hot path,
+    skip decoding and re-signing a cookie they never use."""
+
+    def __init__(self, app: ASGIApp, /, **session_options: Any) -> None:
+        self._api = app
+        self._pages = SessionMiddleware(app, **session_options)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].startswith(API_PATHS):
+            await self._api(scope, receive, send)
+        else:
+            await self._pages(scope, receive, send)
+
+
 def session_middleware(config: Settings) -> Middleware:
     # Derived, so that the admin token itself never signs anything a browser holds.
     key = hmac.new(config.admin_token.encode(), b"loginkit session", hashlib.sha256).hexdigest()
     return Middleware(
-        SessionMiddleware,
+        _SessionForPages,
         secret_key=key,
         session_cookie=SESSION_COOKIE,
         max_age=SESSION_MAX_AGE,

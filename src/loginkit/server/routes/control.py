@@ -19,6 +19,7 @@ from loginkit.core.redirect_uris import NO_REDIRECT_URI, redirect_uri_errors
 from loginkit.core.scopes import SCOPES
 from loginkit.core.secrets import hash_secret, new_client_key, new_client_secret, new_id
 from loginkit.core.store import AlreadyExists
+from loginkit.server.admin import admin
 from loginkit.server.context import service, settings, throttle
 from loginkit.server.endpoint import Family, endpoint
 
@@ -283,8 +284,12 @@ async def clock(request: Request) -> Response:
 
 @_admin
 async def reset(request: Request) -> Response:
+    """Back to an empty emulator: data, clock, counters, pending faults and the request log."""
     await service(request).reset()
     await throttle(request).reset()
+    runtime = admin(request)
+    runtime.faults.clear()
+    runtime.requests.clear()
     return JSONResponse({})
 
 

@@ -30,7 +30,7 @@ async def _authenticated_call(
     request.state.grant_type = form.get("grant_type")
     address = client_address(request)
     await throttle(request).check(client_key, address)
-    await rate_limits(request).check_oauth(request.url.path, client_key)
+    await rate_limits(request).check_oauth(request.scope["path"], client_key)
     try:
         return await call(form)
     except InvalidClient:
