@@ -582,7 +582,7 @@ def fixture_overhead(report: Report, plan: Plan) -> None:
     )  # fmt: skip
     result = json.loads(out.stdout.strip().splitlines()[-1])
     report.extras["fixture"] = result
-    report.extras["fixture_ms"] = result["start_create_app_stop_ms_median"]
+    report.extras["fixture_ms"] = result["per_test_ms_median"]
 
 
 def gateway(report: Report, plan: Plan) -> None:
@@ -633,7 +633,8 @@ def render(report: Report, plan: Plan, began: float) -> str:
         f"- start-up to first healthy /healthz (process spawn included): median "
         f"{extras.get('startup_s', float('nan')):.3f} s over "
         f"{[round(t, 3) for t in extras.get('startup_runs_s', [])]}",
-        f"- `tiktok_emulator` fixture (in-process: start, create an app, stop): "
+        f"- `tiktok_emulator` fixture (one in-process emulator per session; per test: reset, "
+        f"create an app): "
         f"{json.dumps(extras.get('fixture'))}",
         f"- RSS: idle {extras.get('rss_idle_mb', float('nan')):.1f} MB after start-up; "
         f"{extras.get('rss_soak_start_mb', float('nan')):.1f} MB at the start of the soak, "

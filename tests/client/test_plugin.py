@@ -10,7 +10,9 @@ from loginkit.testing import EmulatorFaultsUnsupported, InProcessEmulator
 
 def client_for(emulator: InProcessEmulator, app: dict[str, str]) -> TikTokClient:
     return TikTokClient(
-        app["client_key"], app["client_secret"], base_url=emulator.base_url,
+        app["client_key"],
+        app["client_secret"],
+        base_url=emulator.base_url,
         redirect_uri=app["redirect_uris"][0],
     )
 
@@ -24,7 +26,9 @@ def test_fixture_runs_a_fresh_emulator_with_the_helpers(tiktok_emulator: InProce
         profile = client.user_info(tokens.access_token, ["open_id", "display_name", "username"])
     assert tokens.scopes == ("user.info.basic", "user.info.profile")
     assert (profile.open_id, profile.display_name, profile.username) == (
-        tokens.open_id, "Ana", "ana",
+        tokens.open_id,
+        "Ana",
+        "ana",
     )
 
 
@@ -36,9 +40,29 @@ def test_advance_clock_expires_codes(tiktok_emulator: InProcessEmulator) -> None
         client.exchange_code(code)
 
 
+def test_a_test_leaves_state_behind(tiktok_emulator: InProcessEmulator) -> None:
+    app = tiktok_emulator.create_app()
+    tiktok_emulator.create_user(username="left.behind")
+    tiktok_emulator.advance_clock(7200)
+    tiktok_emulator.inject_fault("/v2/oauth/token/", count=5, error="server_error", status=500)
+    with client_for(tiktok_emulator, app) as client:
+        client.retry = RetryPolicy(attempts=1)
+        with pytest.raises(OAuthError):
+            client.client_token()
+    assert tiktok_emulator.control.get("/emulator/requests").json()
+
+
 def test_each_test_gets_an_empty_emulator(tiktok_emulator: InProcessEmulator) -> None:
-    apps = tiktok_emulator.control.get("/emulator/apps").json()
-    assert apps == []
+    # Runs after the test above on the same session server: the reset removed all it left.
+    control = tiktok_emulator.control
+    assert control.get("/emulator/apps").json() == []
+    assert control.get("/emulator/users").json() == []
+    assert control.get("/emulator/clock").json()["offset_seconds"] == 0
+    assert control.get("/emulator/faults").json() == []
+    assert control.get("/emulator/requests").json() == []
+    app = tiktok_emulator.create_app()
+    with client_for(tiktok_emulator, app) as client:
+        assert client.client_token().access_token.startswith("clt.")
 
 
 def test_inject_fault_fails_the_next_token_call(tiktok_emulator: InProcessEmulator) -> None:

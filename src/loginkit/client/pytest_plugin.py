@@ -1,6 +1,8 @@
 """pytest plugin (entry point ``loginkit``): the ``tiktok_emulator`` fixture.
 
-Each test gets a fresh TikTok emulator on a free loopback port with its own database::
+Each test gets an empty TikTok emulator on a loopback port: one in-process emulator serves the
+whole session and is reset before every test (apps, users, grants, tokens, clock, rate-limit
+counters, pending faults, request log), so a test pays milliseconds, not a server start::
 
     def test_login(tiktok_emulator):
         app = tiktok_emulator.create_app(redirect_uris=["https://app.example.com/cb/"])
@@ -15,7 +17,6 @@ Each test gets a fresh TikTok emulator on a free loopback port with its own data
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -23,15 +24,24 @@ import pytest
 if TYPE_CHECKING:
     from loginkit.testing import InProcessEmulator
 
-__all__ = ["tiktok_emulator"]
+__all__ = ["tiktok_emulator", "tiktok_emulator_session"]
 
 
-@pytest.fixture
-def tiktok_emulator(tmp_path: Path) -> Iterator[InProcessEmulator]:
-    """A fresh in-process emulator: ``base_url``, ``create_app``, ``create_user``,
-    ``authorize(user, app, scopes) -> code``, ``advance_clock``, ``inject_fault``."""
+@pytest.fixture(scope="session")
+def tiktok_emulator_session(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[InProcessEmulator]:
+    """The session's emulator, started on first use; ``tiktok_emulator`` empties it per test."""
     # Imported here so that merely installing loginkit costs other test suites nothing.
     from loginkit.testing import run_emulator
 
-    with run_emulator(tmp_path) as emulator:
+    with run_emulator(tmp_path_factory.mktemp("tiktok-emulator")) as emulator:
         yield emulator
+
+
+@pytest.fixture
+def tiktok_emulator(tiktok_emulator_session: InProcessEmulator) -> InProcessEmulator:
+    """An empty emulator: ``base_url``, ``create_app``, ``create_user``,
+    ``authorize(user, app, scopes) -> code``, ``advance_clock``, ``inject_fault``."""
+    tiktok_emulator_session.reset()
+    return tiktok_emulator_session
