@@ -113,6 +113,11 @@ def _tokens(event: str) -> Counter:
     return TOKENS.labels(event=event)
 
 
+@cache
+def _pool_connections(state: str) -> Gauge:
+    return DB_POOL_CONNECTIONS.labels(state=state)
+
+
 def observe_request(request: Request, outcome: str, seconds: float) -> None:
     """Count one answered request; labels come from the matched route, a bounded set."""
     route = request.scope.get("route")
@@ -126,8 +131,8 @@ def observe_request(request: Request, outcome: str, seconds: float) -> None:
     report_pool: PoolReporter | None = getattr(request.app.state, "pool_reporter", None)
     if report_pool is not None:
         in_use, idle = report_pool()
-        DB_POOL_CONNECTIONS.labels(state="in_use").set(in_use)
-        DB_POOL_CONNECTIONS.labels(state="idle").set(idle)
+        _pool_connections("in_use").set(in_use)
+        _pool_connections("idle").set(idle)
 
 
 def mark_process_dead() -> None:

@@ -326,7 +326,7 @@ class SQLiteStore(SQLStore):
     def _serve(self, engine: Any) -> None:
         with engine.connect() as conn:
             while (first := self._jobs.get()) is not None:
-                batch = list(first)
+                batch = first  # the gathered list is the writer's now
                 stop = self._drain(batch)
                 for start in range(0, len(batch), self.max_batch):
                     self._run_batch(conn, batch[start : start + self.max_batch])
