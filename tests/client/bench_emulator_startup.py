@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from loginkit.testing import run_emulator
+from loginkit.testing.emulator import run_emulator
 
 
 def main(rounds: int) -> None:

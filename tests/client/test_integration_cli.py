@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx2
 from click.testing import CliRunner
 
-from loginkit.client.cli import EMULATOR_CLIENT_KEY, cli
+from loginkit.cli.login import EMULATOR_CLIENT_KEY, cli
 from tests.support.emulator import EmulatorProcess
 
 
@@ -22,7 +22,7 @@ def test_login_whoami_refresh_logout(emulator: EmulatorProcess, tmp_path: Path) 
     env = {**os.environ, "LOGINKIT_CREDENTIALS_FILE": str(credentials)}
     user = emulator.create_user(display_name="Terminal Tess", username="tess")
     process = subprocess.Popen(
-        [sys.executable, "-m", "loginkit.client.cli", "login", "--no-browser",
+        [sys.executable, "-m", "loginkit.cli.login", "login", "--no-browser",
          "--base-url", emulator.base_url, "--timeout", "60"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
     )

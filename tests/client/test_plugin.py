@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from loginkit.client import InvalidGrantError, OAuthError, RetryPolicy, TikTokClient
-from loginkit.testing import EmulatorFaultsUnsupported, InProcessEmulator
+from loginkit.testing.emulator import EmulatorFaultsUnsupported, InProcessEmulator
 
 
 def client_for(emulator: InProcessEmulator, app: dict[str, str]) -> TikTokClient:

@@ -11,14 +11,14 @@ from starlette.types import Message, Receive, Scope, Send
 
 from loginkit.config import Settings
 from loginkit.core.errors import ApiError, OAuthError
-from loginkit.core.faults import Fault, FaultBoard, fault_from_fields
 from loginkit.core.webhooks import (
     RemovalReason,
     authorization_removed_body,
     signature_header,
     verify_signature,
 )
-from loginkit.server.request_log import LoggedRequest, RequestLog
+from loginkit.emulator.faults import Fault, FaultBoard, fault_from_fields
+from loginkit.emulator.request_log import LoggedRequest, RequestLog
 from loginkit.server.security import session_middleware
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx2
 
-from loginkit.testing import app_request, authorize_request, code_of, user_request
+from loginkit.testing.emulator import app_request, authorize_request, code_of, user_request
 
 
 def free_port() -> int:

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
+from loginkit.cli.workflow import workflow
 from loginkit.specs import specs_dir
-from loginkit.workflow.cli import workflow
 
 SEED = str(specs_dir() / "arazzo" / "tiktok-for-developers-oauth-login-and-profile-workflow.yml")
 

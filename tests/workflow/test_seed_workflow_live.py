@@ -8,8 +8,8 @@ from typing import Any
 import httpx2
 from click.testing import CliRunner, Result
 
+from loginkit.cli.workflow import workflow
 from loginkit.specs import specs_dir
-from loginkit.workflow.cli import workflow
 from tests.support.emulator import EmulatorProcess
 
 SEED = str(specs_dir() / "arazzo" / "tiktok-for-developers-oauth-login-and-profile-workflow.yml")

@@ -17,7 +17,6 @@ from loginkit.client.errors import (
     AuthorizationDeniedError,
     CallbackError,
     InvalidGrantError,
-    LegacyOAuthError,
     NotLoggedInError,
     OAuthError,
     ReauthorizationRequiredError,
@@ -27,6 +26,7 @@ from loginkit.client.errors import (
     TikTokClientError,
     TransportError,
     UnexpectedResponseError,
+    V1OAuthError,
     V1UnavailableError,
 )
 from loginkit.client.models import ClientToken, TokenSet, UserProfile
@@ -49,7 +49,6 @@ __all__ = [
     "CallbackError",
     "ClientToken",
     "InvalidGrantError",
-    "LegacyOAuthError",
     "NotLoggedInError",
     "OAuthError",
     "PendingLogin",
@@ -67,5 +66,6 @@ __all__ = [
     "UnexpectedResponseError",
     "UserProfile",
     "UserSession",
+    "V1OAuthError",
     "V1UnavailableError",
 ]

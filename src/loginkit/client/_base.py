@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from loginkit.client import _legacy as legacy
 from loginkit.client import _protocol as protocol
+from loginkit.client import _v1
 from loginkit.client.models import ClientToken, Clock, TokenSet, UserProfile, utc_now
 from loginkit.client.pkce import PKCE
 
@@ -32,7 +32,7 @@ class BaseClient:
         """``base_url`` points every endpoint at one host (the emulator); by default the
         client talks to ``www.tiktok.com`` (authorize) and ``open.tiktokapis.com`` (API).
         ``platform`` is the app's platform in TikTok's portal: only android and ios may call
-        the ``legacy_*`` (v1 OAuth) methods."""
+        the ``v1_*`` (v1 OAuth) methods."""
         self.config = protocol.ClientConfig.create(
             client_key,
             client_secret,
@@ -104,15 +104,15 @@ class BaseClient:
             self.config, self.retry, access_token=access_token, fields=fields
         )
 
-    def _legacy_exchange_code(self, code: str) -> protocol.Flow[TokenSet]:
-        return legacy.legacy_exchange_code_flow(self.config, self.retry, self.clock(), code=code)
+    def _v1_exchange_code(self, code: str) -> protocol.Flow[TokenSet]:
+        return _v1.v1_exchange_code_flow(self.config, self.retry, self.clock(), code=code)
 
-    def _legacy_refresh(self, refresh_token: str) -> protocol.Flow[TokenSet]:
-        return legacy.legacy_refresh_flow(
+    def _v1_refresh(self, refresh_token: str) -> protocol.Flow[TokenSet]:
+        return _v1.v1_refresh_flow(
             self.config, self.retry, self.clock(), refresh_token=refresh_token
         )
 
-    def _legacy_revoke(self, open_id: str, access_token: str) -> protocol.Flow[None]:
-        return legacy.legacy_revoke_flow(
+    def _v1_revoke(self, open_id: str, access_token: str) -> protocol.Flow[None]:
+        return _v1.v1_revoke_flow(
             self.config, self.retry, open_id=open_id, access_token=access_token
         )

@@ -73,7 +73,7 @@ class ClientConfig:
     client_secret: str = field(repr=False)
     authorize_url: str = TIKTOK_AUTHORIZE_URL
     api_base_url: str = TIKTOK_API_BASE_URL
-    legacy_api_base_url: str = TIKTOK_V1_API_BASE_URL
+    v1_api_base_url: str = TIKTOK_V1_API_BASE_URL
     platform: Platform = "web"
     user_agent: str = "loginkit-client/0.1"
 
@@ -100,7 +100,7 @@ class ClientConfig:
             authorize_url=authorize_url
             or (f"{root}/v2/auth/authorize/" if root else TIKTOK_AUTHORIZE_URL),
             api_base_url=(api_base_url or root or TIKTOK_API_BASE_URL).rstrip("/"),
-            legacy_api_base_url=root or TIKTOK_V1_API_BASE_URL,
+            v1_api_base_url=root or TIKTOK_V1_API_BASE_URL,
             platform=platform,
         )
 

@@ -78,17 +78,17 @@ class AsyncTikTokClient(BaseClient):
     async def revoke(self, access_token: str) -> None:
         await self._run(self._revoke(access_token))
 
-    async def legacy_exchange_code(self, code: str) -> TokenSet:
+    async def v1_exchange_code(self, code: str) -> TokenSet:
         """v1's ``/oauth/access_token/`` (android/ios apps only). Never retried."""
-        return await self._run(self._legacy_exchange_code(code))
+        return await self._run(self._v1_exchange_code(code))
 
-    async def legacy_refresh(self, refresh_token: str) -> TokenSet:
+    async def v1_refresh(self, refresh_token: str) -> TokenSet:
         """v1's ``/oauth/refresh_token/`` (android/ios apps only); the refresh token rotates."""
-        return await self._run(self._legacy_refresh(refresh_token))
+        return await self._run(self._v1_refresh(refresh_token))
 
-    async def legacy_revoke(self, open_id: str, access_token: str) -> None:
+    async def v1_revoke(self, open_id: str, access_token: str) -> None:
         """v1's ``/oauth/revoke/`` (android/ios apps only)."""
-        await self._run(self._legacy_revoke(open_id, access_token))
+        await self._run(self._v1_revoke(open_id, access_token))
 
     async def client_token(self) -> ClientToken:
         return await self._run(self._client_token())

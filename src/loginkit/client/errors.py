@@ -16,7 +16,6 @@ __all__ = [
     "AuthorizationDeniedError",
     "CallbackError",
     "InvalidGrantError",
-    "LegacyOAuthError",
     "NotLoggedInError",
     "OAuthError",
     "ReauthorizationRequiredError",
@@ -26,6 +25,7 @@ __all__ = [
     "TikTokClientError",
     "TransportError",
     "UnexpectedResponseError",
+    "V1OAuthError",
     "V1UnavailableError",
 ]
 
@@ -86,7 +86,7 @@ class InvalidGrantError(OAuthError):
     """The code or refresh token is invalid, expired, revoked or already used."""
 
 
-class LegacyOAuthError(OAuthError):
+class V1OAuthError(OAuthError):
     """A v1 OAuth refusal: ``{"data": {"error_code", "description"}, "message": "error"}``.
 
     ``error`` is v1's numeric ``error_code`` as text (e.g. ``"10002"``, parameter error).

@@ -78,17 +78,17 @@ class TikTokClient(BaseClient):
     def revoke(self, access_token: str) -> None:
         self._run(self._revoke(access_token))
 
-    def legacy_exchange_code(self, code: str) -> TokenSet:
+    def v1_exchange_code(self, code: str) -> TokenSet:
         """v1's ``/oauth/access_token/`` (android/ios apps only). Never retried."""
-        return self._run(self._legacy_exchange_code(code))
+        return self._run(self._v1_exchange_code(code))
 
-    def legacy_refresh(self, refresh_token: str) -> TokenSet:
+    def v1_refresh(self, refresh_token: str) -> TokenSet:
         """v1's ``/oauth/refresh_token/`` (android/ios apps only); the refresh token rotates."""
-        return self._run(self._legacy_refresh(refresh_token))
+        return self._run(self._v1_refresh(refresh_token))
 
-    def legacy_revoke(self, open_id: str, access_token: str) -> None:
+    def v1_revoke(self, open_id: str, access_token: str) -> None:
         """v1's ``/oauth/revoke/`` (android/ios apps only)."""
-        self._run(self._legacy_revoke(open_id, access_token))
+        self._run(self._v1_revoke(open_id, access_token))
 
     def client_token(self) -> ClientToken:
         return self._run(self._client_token())

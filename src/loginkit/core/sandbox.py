@@ -5,9 +5,9 @@ Anyone else sees TikTok's error page naming ``non_sandbox_target``.
 
 from __future__ import annotations
 
-from loginkit.core.admin_store import AdminStore
 from loginkit.core.errors import AuthorizePageError
 from loginkit.core.models import App, User
+from loginkit.emulator.store import AdminStore
 
 __all__ = ["MAX_SANDBOX_TARGETS", "check_sandbox_target"]
 

@@ -1,5 +1,5 @@
 """``python -m loginkit.gateway``: the gateway command on its own."""
 
-from loginkit.gateway.cli import gateway
+from loginkit.cli.gateway import gateway
 
 gateway(prog_name="loginkit gateway")

@@ -13,12 +13,13 @@ from starlette.routing import Route
 from loginkit.config import Settings
 from loginkit.core.clock import SystemClock
 from loginkit.core.service import AuthorizationService
-from loginkit.seed import apply_seed, demo_seed, load_seed_file
-from loginkit.server import metrics, portal_app
-from loginkit.server.admin import start_admin
+from loginkit.emulator.runtime import start_admin
+from loginkit.emulator.seed import apply_seed, demo_seed, load_seed_file
+from loginkit.server import metrics
 from loginkit.server.openapi import openapi_json
+from loginkit.server.portal import app as portal_app
 from loginkit.server.ratelimit import RateLimits, limits_storage
-from loginkit.server.routes import authorize, control, legacy, oauth, user
+from loginkit.server.routes import authorize, control, oauth, user, v1
 from loginkit.server.throttle import AuthFailureThrottle
 from loginkit.storage import open_store
 
@@ -69,7 +70,7 @@ def create_app(settings: Settings) -> Starlette:
             *metrics.routes,
             *authorize.routes,
             *control.routes,
-            *legacy.routes,
+            *v1.routes,
             *portal_app.routes,
         ],
         middleware=portal_app.middleware(settings),

@@ -25,7 +25,7 @@ from loginkit.core.errors import (
 )
 from loginkit.core.secrets import new_log_id
 from loginkit.core.store import StoreUnavailable
-from loginkit.server.admin import apply_fault, record_request
+from loginkit.emulator.runtime import apply_fault, record_request
 from loginkit.server.logging import log_request
 from loginkit.server.metrics import observe_request
 

@@ -16,7 +16,7 @@ from starlette.requests import Request
 from loginkit.core.models import User
 from loginkit.core.secrets import new_id
 from loginkit.core.store import AlreadyExists
-from loginkit.server.admin import admin_store
+from loginkit.emulator.runtime import admin_store
 from loginkit.server.context import service, settings
 
 __all__ = ["COUNT_FIELDS", "avatar_path", "avatar_src", "initials", "persona_from_form"]

@@ -8,9 +8,9 @@ from typing import Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import Connection
 
-from loginkit.core.admin import AppSettings, WebhookDelivery
 from loginkit.core.models import App, AuthorizationCode, Grant, Token, User
-from loginkit.storage import admin_operations as admin_ops
+from loginkit.emulator.records import AppSettings, WebhookDelivery
+from loginkit.storage import emulator_operations as emulator_ops
 from loginkit.storage import operations as ops
 
 __all__ = ["SQLStore"]
@@ -53,7 +53,7 @@ class SQLStore(ABC):
         return await self.run(ops.update_app, app)
 
     async def delete_app(self, client_key: str) -> bool:
-        return await self.run(admin_ops.delete_app, client_key)
+        return await self.run(emulator_ops.delete_app, client_key)
 
     async def create_user(self, user: User) -> None:
         await self.run(ops.create_user, user)
@@ -104,35 +104,35 @@ class SQLStore(ABC):
         return await self.run(ops.last_mixed_token_use, client_key)
 
     async def reset(self) -> None:
-        await self.run(admin_ops.reset)
+        await self.run(emulator_ops.reset)
 
-    # ---- the developer portal (``loginkit.core.admin_store.AdminStore``) ----------------------
+    # ---- the developer portal (``loginkit.emulator.store.AdminStore``) ----------------------
 
     async def get_app_settings(self, client_key: str) -> AppSettings | None:
-        return await self.run(admin_ops.get_app_settings, client_key)
+        return await self.run(emulator_ops.get_app_settings, client_key)
 
     async def save_app_settings(self, settings: AppSettings) -> None:
-        await self.run(admin_ops.save_app_settings, settings)
+        await self.run(emulator_ops.save_app_settings, settings)
 
     async def update_user(self, user: User) -> bool:
-        return await self.run(admin_ops.update_user, user)
+        return await self.run(emulator_ops.update_user, user)
 
     async def delete_user(self, user_id: str) -> bool:
-        return await self.run(admin_ops.delete_user, user_id)
+        return await self.run(emulator_ops.delete_user, user_id)
 
     async def get_grant(self, grant_id: str) -> Grant | None:
-        return await self.run(admin_ops.get_grant, grant_id)
+        return await self.run(emulator_ops.get_grant, grant_id)
 
     async def list_grants(
         self, *, user_id: str | None = None, client_key: str | None = None
     ) -> list[Grant]:
-        return await self.run(admin_ops.list_grants, user_id=user_id, client_key=client_key)
+        return await self.run(emulator_ops.list_grants, user_id=user_id, client_key=client_key)
 
     async def list_grant_tokens(self, grant_ids: list[str]) -> list[Token]:
-        return await self.run(admin_ops.list_grant_tokens, grant_ids)
+        return await self.run(emulator_ops.list_grant_tokens, grant_ids)
 
     async def save_delivery(self, delivery: WebhookDelivery) -> None:
-        await self.run(admin_ops.save_delivery, delivery)
+        await self.run(emulator_ops.save_delivery, delivery)
 
     async def list_deliveries(self, limit: int = 100) -> list[WebhookDelivery]:
-        return await self.run(admin_ops.list_deliveries, limit)
+        return await self.run(emulator_ops.list_deliveries, limit)

@@ -121,3 +121,21 @@ webhook_deliveries = Table(
     Column("attempts", Text, nullable=False),  # JSON list of {at, status_code, error}
     Column("created_at", BigInteger, nullable=False, index=True),
 )
+
+# ---- revision 0004: pending authorizations (what the authorize pages ask the user) --------------
+
+pending_authorizations = Table(
+    "pending_authorizations",
+    metadata,
+    Column("pending_id", String(64), primary_key=True),
+    Column("client_key", String(64), nullable=False),
+    Column("redirect_uri", Text, nullable=False),
+    Column("scopes", Text, nullable=False),  # comma-separated, as requested
+    Column("state", Text),
+    Column("code_challenge", String(128)),
+    Column("version", String(8), nullable=False),
+    Column("session_id", String(64), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("expires_at", BigInteger, nullable=False, index=True),
+    Column("decided_at", BigInteger),
+)

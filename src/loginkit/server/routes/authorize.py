@@ -20,18 +20,18 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from loginkit.core import legacy
+from loginkit.core import v1
 from loginkit.core.authorize import AuthorizeRequest
 from loginkit.core.errors import AuthorizePageError, InvalidRequest
 from loginkit.core.models import User
 from loginkit.core.sandbox import check_sandbox_target
 from loginkit.core.scopes import SCOPES
-from loginkit.server.admin import admin_store
+from loginkit.emulator.runtime import admin_store
 from loginkit.server.context import service, settings
 from loginkit.server.endpoint import Family, endpoint
 from loginkit.server.forms import parse_params
 from loginkit.server.personas import avatar_src, persona_from_form
-from loginkit.server.routes.legacy import Handler, logged_as_v1
+from loginkit.server.routes.v1 import Handler, logged_as_v1
 from loginkit.server.security import CsrfError, check_csrf, csrf_token
 from loginkit.server.templates import render
 
@@ -63,7 +63,7 @@ async def _validated(request: Request, query: str) -> AuthorizeRequest:
     svc = service(request)
     if _authorize_path(request) == V1_AUTHORIZE_PATH:
         app = await svc.store.get_app(params.get("client_key", ""))
-        return legacy.validate_authorize(params, app, svc.policy, svc.clock.now())
+        return v1.validate_authorize(params, app, svc.policy, svc.clock.now())
     return await svc.validate_authorize(params)
 
 

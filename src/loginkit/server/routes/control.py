@@ -13,13 +13,13 @@ from starlette.routing import Route
 
 from loginkit.core.authorize import AuthorizeRequest
 from loginkit.core.errors import AuthorizePageError, InvalidRequest, OAuthError
-from loginkit.core.legacy import redirect_domain_errors
 from loginkit.core.models import App, Platform, User
 from loginkit.core.redirect_uris import NO_REDIRECT_URI, redirect_uri_errors
 from loginkit.core.scopes import SCOPES
 from loginkit.core.secrets import hash_secret, new_client_key, new_client_secret, new_id
 from loginkit.core.store import AlreadyExists
-from loginkit.server.admin import admin
+from loginkit.core.v1 import redirect_domain_errors
+from loginkit.emulator.runtime import admin
 from loginkit.server.context import service, settings, throttle
 from loginkit.server.endpoint import Family, endpoint
 

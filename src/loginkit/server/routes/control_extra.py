@@ -10,9 +10,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from loginkit.core.errors import InvalidRequest
-from loginkit.core.faults import fault_from_fields
-from loginkit.seed_state import export_state
-from loginkit.server.admin import admin, admin_store
+from loginkit.emulator.faults import fault_from_fields
+from loginkit.emulator.runtime import admin, admin_store
+from loginkit.emulator.seed_state import export_state
 from loginkit.server.routes.control import _admin, _json_body
 
 __all__ = ["routes"]

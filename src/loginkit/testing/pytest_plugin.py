@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from loginkit.testing import InProcessEmulator
+    from loginkit.testing.emulator import InProcessEmulator
 
 __all__ = ["tiktok_emulator", "tiktok_emulator_session"]
 
@@ -33,7 +33,7 @@ def tiktok_emulator_session(
 ) -> Iterator[InProcessEmulator]:
     """The session's emulator, started on first use; ``tiktok_emulator`` empties it per test."""
     # Imported here so that merely installing loginkit costs other test suites nothing.
-    from loginkit.testing import run_emulator
+    from loginkit.testing.emulator import run_emulator
 
     with run_emulator(tmp_path_factory.mktemp("tiktok-emulator")) as emulator:
         yield emulator

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 
-from tests.legacy.v1 import (
+from tests.server.helpers import exchange, post_form, refresh
+from tests.support.emulator import EmulatorProcess
+from tests.v1.v1 import (
     SCOPES,
     v1_authorize,
     v1_error,
@@ -12,8 +14,6 @@ from tests.legacy.v1 import (
     v1_post,
     v1_refresh,
 )
-from tests.server.helpers import exchange, post_form, refresh
-from tests.support.emulator import EmulatorProcess
 
 
 def test_v1_refuses_v2_refresh_tokens_and_codes(emulator: EmulatorProcess) -> None:

@@ -12,10 +12,10 @@ from starlette.routing import Route
 from loginkit.core.errors import OAuthError
 from loginkit.core.models import User
 from loginkit.core.webhooks import RemovalReason
-from loginkit.server.admin import admin, admin_store
+from loginkit.emulator.runtime import admin, admin_store
 from loginkit.server.context import service, settings
 from loginkit.server.personas import COUNT_FIELDS, avatar_src, persona_from_form
-from loginkit.server.portal_pages import page, redirect, render_page
+from loginkit.server.portal.pages import page, redirect, render_page
 
 __all__ = ["routes"]
 

@@ -9,24 +9,19 @@ from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
 from loginkit.config import Settings
-from loginkit.server.routes import (
-    avatars,
-    control_extra,
-    portal,
-    portal_activity,
-    portal_users,
-)
+from loginkit.server.portal import activity, apps, users
+from loginkit.server.routes import avatars, control_extra
 from loginkit.server.security import session_middleware
 
 __all__ = ["middleware", "routes"]
 
 routes: list[BaseRoute] = [
-    Mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static"),
+    Mount("/static", StaticFiles(directory=Path(__file__).parent.parent / "static"), name="static"),
     *avatars.routes,
     *control_extra.routes,
-    *portal.routes,
-    *portal_users.routes,
-    *portal_activity.routes,
+    *apps.routes,
+    *users.routes,
+    *activity.routes,
 ]
 
 

@@ -25,10 +25,10 @@ import secrets
 from dataclasses import asdict
 from typing import Any
 
-from loginkit.core.admin import AppSettings
-from loginkit.core.admin_store import AdminStore
 from loginkit.core.models import AuthorizationCode, Grant, Token, TokenKind
 from loginkit.core.secrets import hash_secret, new_id
+from loginkit.emulator.records import AppSettings
+from loginkit.emulator.store import AdminStore
 
 __all__ = ["apply_state_seed", "export_state"]
 

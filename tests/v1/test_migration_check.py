@@ -9,10 +9,10 @@ from urllib.parse import parse_qs, urlsplit
 import httpx2
 from click.testing import CliRunner
 
-from loginkit.migration_cli import migrate
-from tests.legacy.v1 import EOL, SCOPES, move_clock_to, v1_authorize, v1_exchange, v1_refresh
+from loginkit.cli.migrate import migrate
 from tests.server.helpers import refresh
 from tests.support.emulator import EmulatorProcess
+from tests.v1.v1 import EOL, SCOPES, move_clock_to, v1_authorize, v1_exchange, v1_refresh
 
 FROZEN = 1686528000
 """2023-06-12T00:00:00Z: web apps can no longer add or modify redirect domains."""

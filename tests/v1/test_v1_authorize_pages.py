@@ -11,9 +11,9 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import httpx2
 import pytest
 
-from tests.legacy.v1 import EOL, SCOPES, move_clock_to, v1_error, v1_exchange
 from tests.pages.portal_client import csrf_of
 from tests.support.emulator import EmulatorProcess
+from tests.v1.v1 import EOL, SCOPES, move_clock_to, v1_error, v1_exchange
 
 
 @pytest.fixture

@@ -15,8 +15,6 @@ from dataclasses import replace
 
 import httpx2
 
-from loginkit.core.admin import DeliveryAttempt, DeliveryStatus, WebhookDelivery
-from loginkit.core.admin_store import AdminStore
 from loginkit.core.clock import Clock
 from loginkit.core.secrets import new_id
 from loginkit.core.webhooks import (
@@ -26,6 +24,8 @@ from loginkit.core.webhooks import (
     authorization_removed_body,
     signature_header,
 )
+from loginkit.emulator.records import DeliveryAttempt, DeliveryStatus, WebhookDelivery
+from loginkit.emulator.store import AdminStore
 
 __all__ = ["DEFAULT_RETRY_DELAYS", "WebhookDispatcher"]
 

@@ -11,10 +11,10 @@ from urllib.parse import parse_qs, urlsplit
 import httpx2
 import pytest
 
-from tests.legacy.test_redirect_uri_rules import CORRECT, INCORRECT
-from tests.legacy.v1 import SCOPES, move_clock_to, v1_exchange
 from tests.pages.portal_client import Portal
 from tests.support.emulator import EmulatorProcess
+from tests.v1.test_redirect_uri_rules import CORRECT, INCORRECT
+from tests.v1.v1 import SCOPES, move_clock_to, v1_exchange
 
 FROZEN = 1686528000
 """2023-06-12T00:00:00Z."""

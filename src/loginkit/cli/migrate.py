@@ -6,7 +6,7 @@ import json
 
 import click
 
-from loginkit.control_cli import call_control, control_options
+from loginkit.cli.control import call_control, control_options
 
 __all__ = ["migrate"]
 

@@ -12,9 +12,9 @@ from typing import Any
 from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from loginkit.core.admin import AppSettings, DeliveryAttempt, DeliveryStatus, WebhookDelivery
 from loginkit.core.models import Grant, Token, User
 from loginkit.core.store import AlreadyExists
+from loginkit.emulator.records import AppSettings, DeliveryAttempt, DeliveryStatus, WebhookDelivery
 from loginkit.storage import operations as ops
 from loginkit.storage.schema import (
     app_settings,

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 import yaml
 
-from loginkit.control_cli import call_control, control_options
+from loginkit.cli.control import call_control, control_options
 
 __all__ = ["export"]
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import httpx2
 
-from tests.legacy.v1 import (
+from tests.support.emulator import EmulatorProcess
+from tests.v1.v1 import (
     EOL,
     SCOPES,
     move_clock_to,
@@ -14,7 +15,6 @@ from tests.legacy.v1 import (
     v1_post,
     v1_refresh,
 )
-from tests.support.emulator import EmulatorProcess
 
 V1_DATA_KEYS = {
     "access_token",

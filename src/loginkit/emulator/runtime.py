@@ -14,16 +14,16 @@ from typing import Any, cast
 from starlette.requests import Request
 
 from loginkit.config import Settings
-from loginkit.core.admin_store import AdminStore
-from loginkit.core.faults import FaultBoard
 from loginkit.core.models import App
 from loginkit.core.secrets import secret_matches
 from loginkit.core.service import AuthorizationService
 from loginkit.core.webhooks import RemovalReason
-from loginkit.seed import demo_seed, load_seed_file
-from loginkit.seed_state import apply_state_seed
-from loginkit.server.request_log import LoggedRequest, RequestLog
-from loginkit.server.webhooks import WebhookDispatcher
+from loginkit.emulator.faults import FaultBoard
+from loginkit.emulator.request_log import LoggedRequest, RequestLog
+from loginkit.emulator.seed import demo_seed, load_seed_file
+from loginkit.emulator.seed_state import apply_state_seed
+from loginkit.emulator.store import AdminStore
+from loginkit.emulator.webhooks import WebhookDispatcher
 
 __all__ = [
     "AdminRuntime",

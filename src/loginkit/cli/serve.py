@@ -1,59 +1,24 @@
-"""The ``loginkit`` command."""
+"""``loginkit serve`` (the emulator) and ``loginkit up`` (everything for local development)."""
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
-import importlib
-import json
 import logging
 import os
 import secrets
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from loginkit.config import DEFAULT_DATABASE_URL, Settings
-from loginkit.control_cli import call_control, control_options
 from loginkit.core.policy import LifetimeProfile, Policy
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
 
-__all__ = ["app_from_env", "main"]
-
-
-class _LazyGroup(click.Group):
-    """Commands of the other parts load only when used, so ``serve`` starts fast."""
-
-    lazy: dict[str, str] = {  # noqa: RUF012 - a class-level table, never mutated
-        "gateway": "loginkit.gateway.cli:gateway",
-        "login": "loginkit.client.cli:login",
-        "whoami": "loginkit.client.cli:whoami",
-        "refresh": "loginkit.client.cli:refresh",
-        "logout": "loginkit.client.cli:logout",
-        "workflow": "loginkit.workflow.cli:workflow",
-        "export": "loginkit.export_cli:export",
-        "migrate": "loginkit.migration_cli:migrate",
-    }
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted([*super().list_commands(ctx), *self.lazy])
-
-    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        if name in self.lazy:
-            module, _, attr = self.lazy[name].partition(":")
-            command: click.Command = getattr(importlib.import_module(module), attr)
-            return command
-        return super().get_command(ctx, name)
-
-
-@click.group(cls=_LazyGroup)
-@click.version_option(package_name="loginkit")
-def main() -> None:
-    """loginkit: Log in with TikTok, end to end and offline."""
+__all__ = ["app_from_env", "serve", "settings_from_options", "up"]
 
 
 def _policy_options(f: Any) -> Any:
@@ -263,7 +228,7 @@ def settings_from_options(options: dict[str, Any]) -> Settings:
 
 
 def _banner(settings: Settings) -> str:
-    from loginkit.seed import demo_seed
+    from loginkit.emulator.seed import demo_seed
 
     lines = [
         f"loginkit emulator  {settings.base_url}",
@@ -284,7 +249,7 @@ def _banner(settings: Settings) -> str:
     return "\n".join(lines)
 
 
-@main.command()
+@click.command()
 @_server_options
 def serve(**options: Any) -> None:
     """Run the TikTok-compatible authorization server."""
@@ -325,7 +290,7 @@ def _serve_workers(settings: Settings) -> None:
     with tempfile.TemporaryDirectory(prefix="loginkit-metrics-") as metrics_dir:
         os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", metrics_dir)
         uvicorn.run(
-            "loginkit.cli:app_from_env",
+            "loginkit.cli.serve:app_from_env",
             factory=True,
             workers=settings.workers,
             host=settings.host,
@@ -346,7 +311,7 @@ def app_from_env() -> Starlette:
         return create_app(settings_from_options(ctx.params))
 
 
-@main.command()
+@click.command()
 @_server_options
 @click.option(
     "--gateway/--no-gateway",
@@ -371,7 +336,7 @@ def up(with_gateway: bool, **options: Any) -> None:
 def _demo_app(settings: Settings) -> Any:
     """The client kit's demo, wired to the seeded demo app of this emulator."""
     from loginkit.client.demo import create_demo_app
-    from loginkit.seed import demo_seed
+    from loginkit.emulator.seed import demo_seed
 
     demo = demo_seed(settings.base_url)["apps"][0]
     return create_demo_app(
@@ -419,126 +384,3 @@ async def _serve_everything(settings: Settings, with_gateway: bool) -> None:
         await serve_together(servers)
     finally:
         await gateway.aclose()
-
-
-# ---- apps and users (through the control API of a running emulator) ----------------------------
-
-
-def _call(ctx: click.Context, method: str, path: str, body: Any = None) -> Any:
-    return call_control(ctx.obj["base_url"], ctx.obj["admin_token"], method, path, body=body)
-
-
-def _output(data: Any, as_json: bool, columns: tuple[str, ...]) -> None:
-    if as_json:
-        click.echo(json.dumps(data, indent=2))
-        return
-    rows = data if isinstance(data, list) else [data]
-    for row in rows:
-        click.echo(
-            "  ".join(
-                f"{c}={','.join(row[c]) if isinstance(row[c], list) else row[c]}"
-                for c in columns
-                if c in row
-            )
-        )
-
-
-@main.group()
-@control_options
-@click.pass_context
-def apps(ctx: click.Context, base_url: str, admin_token: str | None) -> None:
-    """Manage the emulator's apps."""
-    ctx.obj = {"base_url": base_url.rstrip("/"), "admin_token": admin_token}
-
-
-_APP_COLUMNS = ("client_key", "client_secret", "name", "platform", "redirect_uris", "scopes")
-
-
-@apps.command("create")
-@click.option("--name", required=True)
-@click.option("--redirect-uri", "redirect_uris", multiple=True, help="Repeat for several.")
-@click.option("--scope", "scopes", multiple=True, default=("user.info.basic",), show_default=True)
-@click.option("--platform", type=click.Choice(["web", "desktop", "android", "ios"]), default="web")
-@click.option(
-    "--redirect-domain",
-    "redirect_domains",
-    multiple=True,
-    help="v1 OAuth redirect domain (host name); repeat for several.",
-)
-@click.option("--json", "as_json", is_flag=True)
-@click.pass_context
-def apps_create(
-    ctx: click.Context,
-    name: str,
-    redirect_uris: tuple[str, ...],
-    scopes: tuple[str, ...],
-    platform: str,
-    redirect_domains: tuple[str, ...],
-    as_json: bool,
-) -> None:
-    body = {
-        "name": name,
-        "redirect_uris": list(redirect_uris),
-        "scopes": list(scopes),
-        "platform": platform,
-        "redirect_domains": list(redirect_domains),
-    }
-    _output(_call(ctx, "POST", "/emulator/apps", body), as_json, _APP_COLUMNS)
-
-
-@apps.command("list")
-@click.option("--json", "as_json", is_flag=True)
-@click.pass_context
-def apps_list(ctx: click.Context, as_json: bool) -> None:
-    _output(_call(ctx, "GET", "/emulator/apps"), as_json, _APP_COLUMNS)
-
-
-@apps.command("show")
-@click.argument("client_key")
-@click.option("--json", "as_json", is_flag=True)
-@click.pass_context
-def apps_show(ctx: click.Context, client_key: str, as_json: bool) -> None:
-    _output(_call(ctx, "GET", f"/emulator/apps/{client_key}"), as_json, _APP_COLUMNS)
-
-
-@apps.command("delete")
-@click.argument("client_key")
-@click.option("--json", "as_json", is_flag=True)
-@click.pass_context
-def apps_delete(ctx: click.Context, client_key: str, as_json: bool) -> None:
-    _call(ctx, "DELETE", f"/emulator/apps/{client_key}")
-    _output({"deleted": client_key}, as_json, ("deleted",))
-
-
-@main.group()
-@control_options
-@click.pass_context
-def users(ctx: click.Context, base_url: str, admin_token: str | None) -> None:
-    """Manage the emulator's test users."""
-    ctx.obj = {"base_url": base_url.rstrip("/"), "admin_token": admin_token}
-
-
-_USER_COLUMNS = ("user_id", "username", "display_name")
-
-
-@users.command("create")
-@click.option("--username", required=True)
-@click.option("--display-name")
-@click.option("--json", "as_json", is_flag=True)
-@click.pass_context
-def users_create(
-    ctx: click.Context, username: str, display_name: str | None, as_json: bool
-) -> None:
-    body = {"username": username, "display_name": display_name or username}
-    _output(_call(ctx, "POST", "/emulator/users", body), as_json, _USER_COLUMNS)
-
-
-@users.command("list")
-@click.option("--json", "as_json", is_flag=True)
-@click.pass_context
-def users_list(ctx: click.Context, as_json: bool) -> None:
-    _output(_call(ctx, "GET", "/emulator/users"), as_json, _USER_COLUMNS)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

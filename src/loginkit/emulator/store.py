@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from loginkit.core.admin import AppSettings, WebhookDelivery
 from loginkit.core.models import Grant, Token, User
 from loginkit.core.store import Store
+from loginkit.emulator.records import AppSettings, WebhookDelivery
 
 __all__ = ["AdminStore"]
 

@@ -1,6 +1,6 @@
 """An emulator inside the test process: a fresh server on a free loopback port, per test.
 
-Used by the ``tiktok_emulator`` pytest fixture (``loginkit.client.pytest_plugin``); usable
+Used by the ``tiktok_emulator`` pytest fixture (``loginkit.testing.pytest_plugin``); usable
 directly::
 
     with run_emulator(tmp_path) as tiktok:

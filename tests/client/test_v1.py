@@ -11,11 +11,11 @@ import pytest
 
 from loginkit.client import (
     AsyncTikTokClient,
-    LegacyOAuthError,
     OAuthError,
     RetryPolicy,
     TikTokClient,
     UnexpectedResponseError,
+    V1OAuthError,
     V1UnavailableError,
 )
 from tests.client.conftest import NOW, Recorder
@@ -70,11 +70,11 @@ def assert_v1_post(request: httpx2.Request, path: str, params: dict[str, str]) -
     assert "Authorization" not in request.headers
 
 
-def test_legacy_exchange_code_sends_v1_parameters_and_reads_the_v1_envelope(
+def test_v1_exchange_code_sends_v1_parameters_and_reads_the_v1_envelope(
     recorder: Recorder,
 ) -> None:
     recorder.replies.append(httpx2.Response(200, json=V1_TOKEN_RESPONSE))
-    tokens = mobile_client(recorder).legacy_exchange_code("code*!.x")
+    tokens = mobile_client(recorder).v1_exchange_code("code*!.x")
     (request,) = recorder.requests
     assert_v1_post(
         request,
@@ -95,9 +95,9 @@ def test_legacy_exchange_code_sends_v1_parameters_and_reads_the_v1_envelope(
     assert tokens.refresh_expires_at == NOW + timedelta(seconds=31536000)
 
 
-def test_legacy_refresh_sends_no_secret(recorder: Recorder) -> None:
+def test_v1_refresh_sends_no_secret(recorder: Recorder) -> None:
     recorder.replies.append(httpx2.Response(200, json=V1_TOKEN_RESPONSE))
-    tokens = mobile_client(recorder, "ios").legacy_refresh("rft.old")
+    tokens = mobile_client(recorder, "ios").v1_refresh("rft.old")
     (request,) = recorder.requests
     assert_v1_post(
         request,
@@ -108,17 +108,17 @@ def test_legacy_refresh_sends_no_secret(recorder: Recorder) -> None:
     assert tokens.refresh_token == V1_TOKEN_RESPONSE["data"]["refresh_token"]
 
 
-def test_legacy_revoke_names_the_user_by_open_id(recorder: Recorder) -> None:
+def test_v1_revoke_names_the_user_by_open_id(recorder: Recorder) -> None:
     recorder.replies.append(httpx2.Response(200, json={"data": {"error_code": 0}, "message": ""}))
-    mobile_client(recorder).legacy_revoke(OPEN_ID, "act.x")
+    mobile_client(recorder).v1_revoke(OPEN_ID, "act.x")
     (request,) = recorder.requests
     assert_v1_post(request, "/oauth/revoke/", {"open_id": OPEN_ID, "access_token": "act.x"})
 
 
 def test_v1_refusal_with_http_200_raises_its_error_code(recorder: Recorder) -> None:
     recorder.replies.append(httpx2.Response(200, json=V1_PARAMETER_ERROR))
-    with pytest.raises(LegacyOAuthError) as caught:
-        mobile_client(recorder).legacy_exchange_code("c")
+    with pytest.raises(V1OAuthError) as caught:
+        mobile_client(recorder).v1_exchange_code("c")
     assert caught.value.error_code == 10002 and caught.value.error == "10002"
     assert caught.value.error_description == "Parameter error"
     assert caught.value.status_code == 200
@@ -129,24 +129,24 @@ def test_a_v2_shaped_refusal_on_a_v1_path_is_an_oauth_error(recorder: Recorder) 
     body = {"error": "rate_limit_exceeded", "error_description": "slow down", "log_id": "L"}
     recorder.replies.append(httpx2.Response(429, json=body))
     with pytest.raises(OAuthError) as caught:
-        mobile_client(recorder).legacy_refresh("rft.x")
+        mobile_client(recorder).v1_refresh("rft.x")
     assert caught.value.error == "rate_limit_exceeded" and caught.value.log_id == "L"
 
 
 def test_an_answer_without_the_v1_envelope_is_unexpected(recorder: Recorder) -> None:
     recorder.replies.append(httpx2.Response(200, json={"access_token": "act.x"}))
     with pytest.raises(UnexpectedResponseError, match=r"data\.error_code"):
-        mobile_client(recorder).legacy_exchange_code("c")
+        mobile_client(recorder).v1_exchange_code("c")
 
 
 @pytest.mark.parametrize(
     ("call", "v2_call"),
     [
-        (lambda c: c.legacy_exchange_code("c"), "exchange_code() — POST /v2/oauth/token/ with "
+        (lambda c: c.v1_exchange_code("c"), "exchange_code() — POST /v2/oauth/token/ with "
          "grant_type=authorization_code"),
-        (lambda c: c.legacy_refresh("rft.x"), "refresh() — POST /v2/oauth/token/ with "
+        (lambda c: c.v1_refresh("rft.x"), "refresh() — POST /v2/oauth/token/ with "
          "grant_type=refresh_token"),
-        (lambda c: c.legacy_revoke(OPEN_ID, "act.x"), "revoke() — POST /v2/oauth/revoke/"),
+        (lambda c: c.v1_revoke(OPEN_ID, "act.x"), "revoke() — POST /v2/oauth/revoke/"),
     ],
 )
 def test_a_web_configuration_refuses_v1_before_sending_anything(
@@ -161,7 +161,7 @@ def test_a_web_configuration_refuses_v1_before_sending_anything(
 def test_web_is_the_default_platform_and_desktop_has_no_v1(recorder: Recorder) -> None:
     assert TikTokClient(KEY, SECRET).config.platform == "web"
     with pytest.raises(V1UnavailableError, match="not available to desktop apps; use refresh"):
-        mobile_client(recorder, "desktop").legacy_refresh("rft.x")
+        mobile_client(recorder, "desktop").v1_refresh("rft.x")
     assert recorder.requests == []
 
 
@@ -172,7 +172,7 @@ def test_an_unknown_platform_is_refused_at_construction() -> None:
 
 def test_base_url_points_v1_at_the_emulator_too() -> None:
     client = TikTokClient(KEY, SECRET, base_url="http://127.0.0.1:9/", platform="android")
-    assert client.config.legacy_api_base_url == "http://127.0.0.1:9"
+    assert client.config.v1_api_base_url == "http://127.0.0.1:9"
 
 
 async def test_the_async_client_drives_the_same_v1_flows(recorder: Recorder) -> None:
@@ -188,14 +188,14 @@ async def test_the_async_client_drives_the_same_v1_flows(recorder: Recorder) -> 
         http_client=httpx2.AsyncClient(transport=recorder.transport()),
         clock=lambda: NOW,
     ) as client:
-        tokens = await client.legacy_exchange_code("c")
-        await client.legacy_refresh(tokens.refresh_token)
-        await client.legacy_revoke(tokens.open_id, tokens.access_token)
+        tokens = await client.v1_exchange_code("c")
+        await client.v1_refresh(tokens.refresh_token)
+        await client.v1_revoke(tokens.open_id, tokens.access_token)
     paths = [r.url.path for r in recorder.requests]
     assert paths == ["/oauth/access_token/", "/oauth/refresh_token/", "/oauth/revoke/"]
     web = AsyncTikTokClient(
         KEY, SECRET, http_client=httpx2.AsyncClient(transport=recorder.transport())
     )
     with pytest.raises(V1UnavailableError, match="ended for web apps"):
-        await web.legacy_exchange_code("c")
+        await web.v1_exchange_code("c")
     assert len(recorder.requests) == 3

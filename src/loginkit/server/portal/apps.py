@@ -14,20 +14,20 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from loginkit.core.admin import AppSettings
 from loginkit.core.errors import OAuthError
-from loginkit.core.legacy import redirect_domain_errors
-from loginkit.core.migration_check import migration_findings
 from loginkit.core.models import App, Platform
 from loginkit.core.redirect_uris import NO_REDIRECT_URI, redirect_uri_errors
 from loginkit.core.sandbox import MAX_SANDBOX_TARGETS
 from loginkit.core.scopes import BASIC_SCOPE, SCOPES
 from loginkit.core.secrets import hash_secret, new_client_key, new_client_secret
-from loginkit.server.admin import admin, admin_store
+from loginkit.core.v1 import redirect_domain_errors
+from loginkit.emulator.migration_check import migration_findings
+from loginkit.emulator.records import AppSettings
+from loginkit.emulator.runtime import admin, admin_store
 from loginkit.server.context import service, settings
 from loginkit.server.endpoint import Family, endpoint, no_store
-from loginkit.server.portal_pages import field, page, redirect, render_page
-from loginkit.server.routes.legacy import v1_calls
+from loginkit.server.portal.pages import field, page, redirect, render_page
+from loginkit.server.routes.v1 import v1_calls
 from loginkit.server.security import CsrfError, check_csrf, sign_in_admin, sign_out_admin
 
 __all__ = ["routes"]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from loginkit.client import AsyncTikTokClient, LegacyOAuthError, TikTokClient, UserProfile
-from tests.legacy.v1 import SCOPES, v1_authorize
+from loginkit.client import AsyncTikTokClient, TikTokClient, UserProfile, V1OAuthError
 from tests.support.emulator import EmulatorProcess
+from tests.v1.v1 import SCOPES, v1_authorize
 
 
 def test_an_android_app_logs_in_refreshes_and_revokes_through_v1(
@@ -18,20 +18,20 @@ def test_an_android_app_logs_in_refreshes_and_revokes_through_v1(
     with TikTokClient(
         app["client_key"], app["client_secret"], base_url=emulator.base_url, platform="android"
     ) as client:
-        tokens = client.legacy_exchange_code(code)
+        tokens = client.v1_exchange_code(code)
         assert tokens.scopes == tuple(SCOPES) and tokens.access_token.startswith("act.")
 
-        refreshed = client.legacy_refresh(tokens.refresh_token)
+        refreshed = client.v1_refresh(tokens.refresh_token)
         assert refreshed.open_id == tokens.open_id
         assert refreshed.refresh_token != tokens.refresh_token
 
         profile = client.user_info(refreshed.access_token, ["open_id"])
         assert profile == UserProfile(open_id=tokens.open_id)
 
-        client.legacy_revoke(refreshed.open_id, refreshed.access_token)
+        client.v1_revoke(refreshed.open_id, refreshed.access_token)
         for dead in (refreshed.refresh_token, tokens.refresh_token):  # revoked, rotated away
-            with pytest.raises(LegacyOAuthError) as refused:
-                client.legacy_refresh(dead)
+            with pytest.raises(V1OAuthError) as refused:
+                client.v1_refresh(dead)
             assert refused.value.error_code == 10007
 
 
@@ -41,7 +41,7 @@ async def test_the_async_client_redeems_a_v1_code(emulator: EmulatorProcess) -> 
     async with AsyncTikTokClient(
         app["client_key"], app["client_secret"], base_url=emulator.base_url, platform="ios"
     ) as client:
-        tokens = await client.legacy_exchange_code(code)
-        with pytest.raises(LegacyOAuthError) as reused:
-            await client.legacy_exchange_code(code)
+        tokens = await client.v1_exchange_code(code)
+        with pytest.raises(V1OAuthError) as reused:
+            await client.v1_exchange_code(code)
     assert tokens.open_id and reused.value.error_code == 10007

@@ -10,13 +10,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from loginkit.core.faults import fault_from_fields
 from loginkit.core.models import Token
 from loginkit.core.webhooks import RemovalReason
-from loginkit.server.admin import admin, admin_store
+from loginkit.emulator.faults import fault_from_fields
+from loginkit.emulator.request_log import LoggedRequest
+from loginkit.emulator.runtime import admin, admin_store
 from loginkit.server.context import service, throttle
-from loginkit.server.portal_pages import field, page, redirect, render_page
-from loginkit.server.request_log import LoggedRequest
+from loginkit.server.portal.pages import field, page, redirect, render_page
 
 __all__ = ["routes"]
 

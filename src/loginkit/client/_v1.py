@@ -27,19 +27,19 @@ from loginkit.client._protocol import (
     token_set_from,
 )
 from loginkit.client.errors import (
-    LegacyOAuthError,
     OAuthError,
     UnexpectedResponseError,
+    V1OAuthError,
     V1UnavailableError,
 )
 from loginkit.client.models import TokenSet
 
 __all__ = [
     "V1_PLATFORMS",
-    "legacy_exchange_code_flow",
-    "legacy_refresh_flow",
-    "legacy_revoke_flow",
     "parse_v1_data",
+    "v1_exchange_code_flow",
+    "v1_refresh_flow",
+    "v1_revoke_flow",
 ]
 
 V1_PLATFORMS = frozenset({"android", "ios"})
@@ -66,7 +66,7 @@ def _refuse_unless_mobile(config: ClientConfig, path: str) -> None:
 def _v1_post(config: ClientConfig, path: str, params: Mapping[str, str]) -> httpx2.Request:
     _refuse_unless_mobile(config, path)
     return httpx2.Request(
-        "POST", f"{config.legacy_api_base_url}{path}", params=params, headers=_headers(config)
+        "POST", f"{config.v1_api_base_url}{path}", params=params, headers=_headers(config)
     )
 
 
@@ -85,7 +85,7 @@ def parse_v1_data(response: httpx2.Response) -> dict[str, Any]:
         )
     log_id = str(data.get("log_id") or header_log_id or "") or None
     if data["error_code"] != 0:
-        raise LegacyOAuthError(
+        raise V1OAuthError(
             data["error_code"],
             str(data.get("description") or ""),
             log_id=log_id,
@@ -100,7 +100,7 @@ def parse_v1_data(response: httpx2.Response) -> dict[str, Any]:
     return data
 
 
-def legacy_exchange_code_flow(
+def v1_exchange_code_flow(
     config: ClientConfig, policy: RetryPolicy, now: datetime, *, code: str
 ) -> Flow[TokenSet]:
     """``POST /oauth/access_token/``: no ``redirect_uri``, no PKCE. Never resent."""
@@ -115,7 +115,7 @@ def legacy_exchange_code_flow(
     return token_set_from(parse_v1_data(response), response, now)
 
 
-def legacy_refresh_flow(
+def v1_refresh_flow(
     config: ClientConfig, policy: RetryPolicy, now: datetime, *, refresh_token: str
 ) -> Flow[TokenSet]:
     """``POST /oauth/refresh_token/``: v1 sent no secret; the refresh token rotates as in v2."""
@@ -129,7 +129,7 @@ def legacy_refresh_flow(
     return token_set_from(parse_v1_data(response), response, now)
 
 
-def legacy_revoke_flow(
+def v1_revoke_flow(
     config: ClientConfig, policy: RetryPolicy, *, open_id: str, access_token: str
 ) -> Flow[None]:
     """``POST /oauth/revoke/``: v1 named the user by ``open_id`` next to the access token."""

@@ -236,7 +236,7 @@ def logout(client_secret: str | None) -> None:
 
 @click.group()
 def cli() -> None:
-    """The terminal login commands on their own (``python -m loginkit.client.cli``)."""
+    """The terminal login commands on their own (``python -m loginkit.cli.login``)."""
 
 
 for _command in (login, whoami, refresh, logout):

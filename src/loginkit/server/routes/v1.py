@@ -19,14 +19,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from loginkit.core import legacy
+from loginkit.core import v1
 from loginkit.core.errors import AuthorizePageError, InvalidRequest, LoginKitError
-from loginkit.core.migration_check import DAY, migration_findings
-from loginkit.server.admin import admin
+from loginkit.emulator.migration_check import DAY, migration_findings
+from loginkit.emulator.request_log import LoggedRequest
+from loginkit.emulator.runtime import admin
 from loginkit.server.context import service, settings
 from loginkit.server.endpoint import Family, endpoint, no_store
 from loginkit.server.forms import FORM_CONTENT_TYPE, parse_params, read_form
-from loginkit.server.request_log import LoggedRequest
 from loginkit.server.routes.control import (
     _admin,
     _app_or_404,
@@ -82,11 +82,11 @@ def v1_endpoint(handler: Handler) -> Handler:
         try:
             response = await handler(request)
         except LoginKitError as exc:
-            if legacy.error_code(exc) is None:
+            if v1.error_code(exc) is None:
                 _log_v1_call(request, exc.status, exc.code, started)
                 raise
             _log_v1_call(request, 200, exc.code, started)
-            return no_store(JSONResponse(legacy.error_body(exc)))
+            return no_store(JSONResponse(v1.error_body(exc)))
         _log_v1_call(request, response.status_code, "ok", started)
         return response
 
@@ -108,25 +108,25 @@ def logged_as_v1(page: Handler) -> Handler:
 
 
 def _success(request: Request, data: dict[str, object]) -> Response:
-    return no_store(JSONResponse(legacy.success_body(data, request.state.log_id)))
+    return no_store(JSONResponse(v1.success_body(data, request.state.log_id)))
 
 
 @v1_endpoint
 async def access_token(request: Request) -> Response:
-    response = await legacy.access_token(service(request).ctx, await _params(request))
-    return _success(request, legacy.token_data(response))
+    response = await v1.access_token(service(request).ctx, await _params(request))
+    return _success(request, v1.token_data(response))
 
 
 @v1_endpoint
 async def refresh_token(request: Request) -> Response:
-    response = await legacy.refresh_token(service(request).ctx, await _params(request))
-    return _success(request, legacy.token_data(response))
+    response = await v1.refresh_token(service(request).ctx, await _params(request))
+    return _success(request, v1.token_data(response))
 
 
 @v1_endpoint
 async def revoke(request: Request) -> Response:
     svc = service(request)
-    app, grant_id = await legacy.revoke(svc.ctx, await _params(request))
+    app, grant_id = await v1.revoke(svc.ctx, await _params(request))
     request.state.client_key = app.client_key
     if svc.on_grant_revoked is not None:
         await svc.on_grant_revoked(app, grant_id)
@@ -145,7 +145,7 @@ async def v1_authorize(request: Request) -> Response:
     svc = service(request)
     app = await svc.store.get_app(params.get("client_key", ""))
     try:
-        auth = legacy.validate_authorize(params, app, svc.policy, svc.clock.now())
+        auth = v1.validate_authorize(params, app, svc.policy, svc.clock.now())
     except AuthorizePageError as exc:
         raise InvalidRequest(f"{exc.param}: {exc.detail}") from exc
     return await decide(request, body, auth)
@@ -157,7 +157,7 @@ async def set_redirect_domains(request: Request) -> Response:
     app = await _app_or_404(request)
     domains = _string_list(await _json_body(request), "redirect_domains")
     svc = service(request)
-    problems = legacy.redirect_domain_errors(
+    problems = v1.redirect_domain_errors(
         app.redirect_domains, domains, app.platform, svc.clock.now()
     )
     if problems:
