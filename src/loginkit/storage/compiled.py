@@ -1,0 +1,61 @@
+"""SQLAlchemy Core statements compiled once per dialect and run on the DB-API cursor.
+
+The hot operations (code exchange, refresh rotation, client_credentials) spend more time in
+SQLAlchemy's execution machinery than in the database. A ``Compiled`` statement is still written
+once, in Core, against ``schema``; each dialect compiles it once, and every later call hands the
+SQL and its parameters straight to the driver: pysqlite, or SQLAlchemy's asyncpg adapter inside
+``run_sync``. The hot statements bind strings and integers only, whose bind processors are the
+identity, so nothing SQLAlchemy would have converted is skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sqlalchemy import Connection
+from sqlalchemy.engine import Dialect
+from sqlalchemy.sql.expression import Executable
+
+__all__ = ["Compiled"]
+
+
+class Compiled:
+    __slots__ = ("_by_dialect", "statement")
+
+    def __init__(self, statement: Executable) -> None:
+        self.statement = statement
+        self._by_dialect: dict[tuple[str, str], tuple[str, tuple[str, ...] | None]] = {}
+
+    def sql(self, dialect: Dialect) -> tuple[str, tuple[str, ...] | None]:
+        """The SQL for ``dialect`` and, for a positional paramstyle, the bind names in order."""
+        key = (dialect.name, dialect.paramstyle)
+        found = self._by_dialect.get(key)
+        if found is None:
+            compiled = self.statement.compile(dialect=dialect)  # type: ignore[attr-defined]
+            order = tuple(compiled.positiontup) if compiled.positional else None
+            found = self._by_dialect[key] = (compiled.string, order)
+        return found
+
+    def parameters(self, dialect: Dialect, values: Mapping[str, Any]) -> Any:
+        _, order = self.sql(dialect)
+        return values if order is None else tuple(values[name] for name in order)
+
+    def execute(self, conn: Connection, values: Mapping[str, Any]) -> int:
+        """Run once with ``values`` (bind name → value); returns the affected row count."""
+        sql, _ = self.sql(conn.dialect)
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(sql, self.parameters(conn.dialect, values))
+            rowcount: int = cursor.rowcount
+        finally:
+            cursor.close()
+        return rowcount
+
+    def execute_many(self, conn: Connection, rows: Iterable[Mapping[str, Any]]) -> None:
+        sql, _ = self.sql(conn.dialect)
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.executemany(sql, [self.parameters(conn.dialect, row) for row in rows])
+        finally:
+            cursor.close()
