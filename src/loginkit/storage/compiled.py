@@ -25,37 +25,34 @@ class Compiled:
 
     def __init__(self, statement: Executable) -> None:
         self.statement = statement
-        self._by_dialect: dict[tuple[str, str], tuple[str, tuple[str, ...] | None]] = {}
+        self._by_dialect: dict[Dialect, tuple[str, tuple[str, ...] | None]] = {}
 
     def sql(self, dialect: Dialect) -> tuple[str, tuple[str, ...] | None]:
         """The SQL for ``dialect`` and, for a positional paramstyle, the bind names in order."""
-        key = (dialect.name, dialect.paramstyle)
-        found = self._by_dialect.get(key)
+        found = self._by_dialect.get(dialect)
         if found is None:
             compiled = self.statement.compile(dialect=dialect)  # type: ignore[attr-defined]
             order = tuple(compiled.positiontup) if compiled.positional else None
-            found = self._by_dialect[key] = (compiled.string, order)
+            found = self._by_dialect[dialect] = (compiled.string, order)
         return found
-
-    def parameters(self, dialect: Dialect, values: Mapping[str, Any]) -> Any:
-        _, order = self.sql(dialect)
-        return values if order is None else tuple(values[name] for name in order)
 
     def execute(self, conn: Connection, values: Mapping[str, Any]) -> int:
         """Run once with ``values`` (bind name → value); returns the affected row count."""
-        sql, _ = self.sql(conn.dialect)
+        sql, order = self.sql(conn.dialect)
         cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
-            cursor.execute(sql, self.parameters(conn.dialect, values))
+            cursor.execute(sql, values if order is None else [values[name] for name in order])
             rowcount: int = cursor.rowcount
         finally:
             cursor.close()
         return rowcount
 
     def execute_many(self, conn: Connection, rows: Iterable[Mapping[str, Any]]) -> None:
-        sql, _ = self.sql(conn.dialect)
+        sql, order = self.sql(conn.dialect)
+        if order is not None:
+            rows = [[row[name] for name in order] for row in rows]  # type: ignore[misc]
         cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
-            cursor.executemany(sql, [self.parameters(conn.dialect, row) for row in rows])
+            cursor.executemany(sql, rows)
         finally:
             cursor.close()
