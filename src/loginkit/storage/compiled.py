@@ -10,7 +10,7 @@ identity, so nothing SQLAlchemy would have converted is skipped.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection
@@ -47,12 +47,13 @@ class Compiled:
             cursor.close()
         return rowcount
 
-    def execute_many(self, conn: Connection, rows: Iterable[Mapping[str, Any]]) -> None:
+    def execute_many(self, conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
         sql, order = self.sql(conn.dialect)
-        if order is not None:
-            rows = [[row[name] for name in order] for row in rows]  # type: ignore[misc]
         cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
-            cursor.executemany(sql, rows)
+            if order is None:
+                cursor.executemany(sql, rows)
+            else:
+                cursor.executemany(sql, [[row[name] for name in order] for row in rows])
         finally:
             cursor.close()
