@@ -30,8 +30,12 @@ async def _admin(sql: str) -> None:
 
 
 @pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A fresh PostgreSQL database for one test, dropped afterwards."""
+def pg_url(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A fresh PostgreSQL database for one test, dropped afterwards.
+
+    The servers the test starts share one ``LOGINKIT_SECRET_KEY``, as PostgreSQL requires.
+    """
+    monkeypatch.setenv("LOGINKIT_SECRET_KEY", secrets.token_hex(16))
     name = f"loginkit_test_{secrets.token_hex(5)}"
     try:
         asyncio.run(_admin(f"CREATE DATABASE {name}"))

@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator, Iterator
 import asyncpg
 import pytest
 
-from loginkit.core.store import Store
-from loginkit.storage import open_store
+from loginkit.emulator.store import AdminStore
+from loginkit.storage.postgres import PostgresStore
 from tests.storage.contract import StoreContract
 
 ADMIN_URL = os.environ.get("LOGINKIT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
@@ -40,8 +40,8 @@ def database_url() -> Iterator[str]:
 
 class TestPostgresStore(StoreContract):
     @pytest.fixture
-    async def store(self, database_url: str) -> AsyncIterator[Store]:
-        store = open_store(database_url)
+    async def store(self, database_url: str) -> AsyncIterator[AdminStore]:
+        store = PostgresStore(database_url)
         await store.open()
         await store.reset()
         yield store

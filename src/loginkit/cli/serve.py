@@ -260,6 +260,7 @@ def serve(**options: Any) -> None:
 
     settings = settings_from_options(options)
     configure_logging()
+    _check_startup(settings)
     click.echo(_banner(settings), err=True)
     if settings.workers > 1:
         _serve_workers(settings)
@@ -272,6 +273,18 @@ def serve(**options: Any) -> None:
         access_log=False,
         lifespan="on",
     )
+
+
+def _check_startup(settings: Settings) -> None:
+    """A missing or changed secret key, or an unreachable database, as one line and exit 1."""
+    import asyncio
+
+    from loginkit.server.startup import StartupError, check_startup
+
+    try:
+        asyncio.run(check_startup(settings))
+    except StartupError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 def _serve_workers(settings: Settings) -> None:
@@ -329,6 +342,7 @@ def up(with_gateway: bool, **options: Any) -> None:
     # The portal needs no sign-in from this machine's own browser during local development.
     settings = dataclasses.replace(settings_from_options(options), portal_open_on_loopback=True)
     configure_logging()
+    _check_startup(settings)
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_serve_everything(settings, with_gateway))
 

@@ -24,14 +24,18 @@ from loginkit.core.models import App, AuthorizationCode, Grant, TokenResponse, U
 from loginkit.core.policy import Policy
 from loginkit.core.revocation import revoke
 from loginkit.core.scopes import BASIC_SCOPE, format_scopes
-from loginkit.core.secrets import hash_secret, new_code, new_id, secret_matches
+from loginkit.core.secrets import SecretHasher, hash_secret, new_code, new_id
 from loginkit.core.store import Store
 from loginkit.core.userinfo import user_info
 
-__all__ = ["AuthorizationService", "GrantRevokedHook", "require"]
+__all__ = ["AuthorizationService", "GrantRevokedHook", "SecretKeyMismatch", "require"]
 
 GrantRevokedHook = Callable[[App, str], Awaitable[None]]
 """Told (app, grant_id) when a developer revokes a grant through ``/v2/oauth/revoke/``."""
+
+
+class SecretKeyMismatch(Exception):
+    """The database was set up with another secret key: its client secrets would not match."""
 
 
 def require(form: Mapping[str, str], params: tuple[str, ...]) -> None:
@@ -48,12 +52,15 @@ class AuthorizationService:
         store: Store,
         policy: Policy,
         clock: SystemClock,
+        secret_hasher: SecretHasher,
         avatar_base_url: str,
         clock_sync_seconds: float | None = None,
     ) -> None:
         self.store = store
         self.policy = policy
         self.clock = clock
+        self.secret_hasher = secret_hasher
+        """How client secrets are stored (``rotate_secret``, the control API, the portal, seeds)."""
         self.avatar_base_url = avatar_base_url
         self.clock_sync_seconds = clock_sync_seconds
         """How stale the clock offset may get when other processes share the store (None: never
@@ -63,9 +70,19 @@ class AuthorizationService:
         self.on_grant_revoked: GrantRevokedHook | None = None
 
     async def start(self) -> None:
+        """Open the store; raises ``SecretKeyMismatch`` if it was set up with another key."""
         await self.store.open()
+        check = self.secret_hasher.key_check_value()
+        if await self.store.claim_secret_key_check(check) != check:
+            raise SecretKeyMismatch(
+                "the secret key (LOGINKIT_SECRET_KEY, or the key file beside the SQLite file)"
+                " is not the one this database was set up with"
+            )
         self.clock.offset = await self.store.get_clock_offset()
-        self._ctx = Context(self.store, self.clock, self.policy, await self.store.instance_secret())
+        instance_secret = await self.store.instance_secret()
+        self._ctx = Context(
+            self.store, self.clock, self.policy, instance_secret, self.secret_hasher
+        )
 
     async def sync_clock(self) -> None:
         """Adopt the clock offset another process may have stored (``POST /emulator/clock``)."""
@@ -90,8 +107,7 @@ class AuthorizationService:
         """
         require(form, ("client_key", "client_secret"))
         app = await self.store.get_app(form["client_key"])
-        stored = app.secret_hash if app else hash_secret("\x00no such app")
-        if not secret_matches(form["client_secret"], stored) or app is None:
+        if not await self.ctx.client_secret_matches(app, form["client_secret"]) or app is None:
             raise InvalidClient(detail=f"client authentication failed for {form['client_key']!r}")
         return app
 
@@ -190,6 +206,6 @@ class AuthorizationService:
         self.clock.offset = 0
 
     async def rotate_secret(self, app: App, new_secret: str) -> App:
-        updated = replace(app, secret_hash=hash_secret(new_secret))
+        updated = replace(app, secret_hash=self.secret_hasher.hash(new_secret))
         await self.store.update_app(updated)
         return updated

@@ -43,7 +43,7 @@ from loginkit.core.grants.refresh_token import refresh
 from loginkit.core.mixing import refuse_mixing
 from loginkit.core.models import App, OAuthVersion, Platform, TokenKind, TokenResponse
 from loginkit.core.policy import Policy
-from loginkit.core.secrets import hash_secret, secret_matches
+from loginkit.core.secrets import hash_secret
 from loginkit.core.service import require
 
 __all__ = [
@@ -150,7 +150,7 @@ async def access_token(ctx: Context, params: Mapping[str, str]) -> TokenResponse
     require(params, ("client_key", "client_secret", "code", "grant_type"))
     _grant_type(params, "authorization_code")
     app = await _v1_app(ctx, params["client_key"])
-    if not secret_matches(params["client_secret"], app.secret_hash):
+    if not await ctx.client_secret_matches(app, params["client_secret"]):
         raise InvalidClient(detail=f"client authentication failed for {app.client_key!r}")
     return await exchange_code(
         ctx, app, params["code"], redirect_uri=None, code_verifier=None, version=OAuthVersion.V1

@@ -11,8 +11,6 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from loginkit.config import Settings
-from loginkit.core.clock import SystemClock
-from loginkit.core.service import AuthorizationService
 from loginkit.emulator.runtime import start_admin
 from loginkit.emulator.seed import apply_seed, demo_seed, load_seed_file
 from loginkit.server import metrics
@@ -20,8 +18,8 @@ from loginkit.server.openapi import openapi_json
 from loginkit.server.portal import app as portal_app
 from loginkit.server.ratelimit import RateLimits, limits_storage
 from loginkit.server.routes import authorize, control, oauth, user, v1
+from loginkit.server.startup import build_service
 from loginkit.server.throttle import AuthFailureThrottle
-from loginkit.storage import open_store
 
 __all__ = ["create_app"]
 
@@ -33,23 +31,15 @@ async def healthz(request: Request) -> Response:
 def create_app(settings: Settings) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        store = open_store(
-            settings.database_url, pool_size=settings.db_pool_size, timeout=settings.db_timeout
-        )
-        service = AuthorizationService(
-            store=store,
-            policy=settings.policy,
-            clock=SystemClock(),
-            avatar_base_url=f"{settings.base_url}/avatars",
-            clock_sync_seconds=0.0 if settings.shares_database else None,
-        )
+        service = build_service(settings)
+        store = service.store
         await service.start()
         try:
-            now = service.clock.now()
+            now, hasher = service.clock.now(), service.secret_hasher
             if settings.seed_demo and not await store.list_apps():
-                await apply_seed(store, demo_seed(settings.base_url), now)
+                await apply_seed(store, demo_seed(settings.base_url), now, hasher)
             if settings.seed_file is not None:
-                await apply_seed(store, load_seed_file(settings.seed_file), now)
+                await apply_seed(store, load_seed_file(settings.seed_file), now, hasher)
             app.state.service = service
             app.state.pool_reporter = metrics.pool_reporter(store)
             app.state.admin = await start_admin(service, settings)

@@ -106,6 +106,12 @@ class SQLStore(ABC):
     async def reset(self) -> None:
         await self.run(emulator_ops.reset)
 
+    async def rehash_client_secret(self, client_key: str, old_hash: str, new_hash: str) -> None:
+        await self.run(ops.rehash_client_secret, client_key, old_hash, new_hash)
+
+    async def claim_secret_key_check(self, value: str) -> str:
+        return await self.run(ops.claim_secret_key_check, value)
+
     # ---- the developer portal (``loginkit.emulator.store.AdminStore``) ----------------------
 
     async def get_app_settings(self, client_key: str) -> AppSettings | None:

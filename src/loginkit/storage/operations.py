@@ -33,6 +33,7 @@ from loginkit.storage.schema import apps, codes, grants, meta, tokens, users
 
 INSTANCE_SECRET = "instance_secret"  # noqa: S105 - a meta key, not a secret
 CLOCK_OFFSET = "clock_offset"
+SECRET_KEY_CHECK = "secret_key_check"  # noqa: S105 - a meta key, not a secret
 MIXED_TOKEN_USE = "mixed_token_use:"  # noqa: S105 - a meta key prefix
 """Meta key prefix (+ client_key): when the app last presented a token to the other OAuth API."""
 
@@ -174,6 +175,18 @@ def instance_secret(conn: Connection) -> str:
     return value
 
 
+def claim_secret_key_check(conn: Connection, value: str) -> str:
+    existing = _get_meta(conn, SECRET_KEY_CHECK)
+    if existing is not None:
+        return existing
+    try:  # the first process to store its value wins; the others are compared with it
+        with conn.begin_nested():
+            conn.execute(insert(meta), {"key": SECRET_KEY_CHECK, "value": value})
+    except IntegrityError:
+        return _get_meta(conn, SECRET_KEY_CHECK) or value
+    return value
+
+
 def get_clock_offset(conn: Connection) -> int:
     return int(_get_meta(conn, CLOCK_OFFSET) or 0)
 
@@ -245,6 +258,14 @@ def list_apps(conn: Connection) -> list[App]:
 def update_app(conn: Connection, app: App) -> bool:
     stmt = update(apps).where(apps.c.client_key == app.client_key).values(app_row(app))
     return conn.execute(stmt).rowcount == 1
+
+
+def rehash_client_secret(conn: Connection, client_key: str, old_hash: str, new_hash: str) -> None:
+    conn.execute(
+        update(apps)
+        .where(apps.c.client_key == client_key, apps.c.secret_hash == old_hash)
+        .values(secret_hash=new_hash)
+    )
 
 
 def delete_app(conn: Connection, client_key: str) -> bool:
