@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
+from limits.aio.storage import Storage
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from loginkit.config import Settings
+from loginkit.emulator.readiness import check_readiness
 from loginkit.emulator.runtime import start_admin
 from loginkit.emulator.seed import apply_seed, demo_seed, load_seed_file
 from loginkit.server import metrics
@@ -26,6 +28,18 @@ __all__ = ["create_app"]
 
 async def healthz(request: Request) -> Response:
     return JSONResponse({"status": "ok"})
+
+
+def readyz(settings: Settings, shared: Storage) -> Callable[[Request], Awaitable[Response]]:
+    """``GET /readyz``: 200 while the database answers within ``--db-timeout``, else 503."""
+    redis = shared if settings.redis_url is not None else None
+
+    async def endpoint(request: Request) -> Response:
+        store = request.app.state.admin.store
+        readiness = await check_readiness(store, redis, settings.db_timeout)
+        return JSONResponse(readiness.report, status_code=200 if readiness.ready else 503)
+
+    return endpoint
 
 
 def create_app(settings: Settings) -> Starlette:
@@ -50,12 +64,14 @@ def create_app(settings: Settings) -> Starlette:
             await store.close()
             metrics.mark_process_dead()
 
+    shared = limits_storage(settings)
     app = Starlette(
         # Routes are matched in order: the TikTok endpoints, hit most, come first.
         routes=[
             *oauth.routes,
             *user.routes,
             Route("/healthz", healthz, methods=["GET"]),
+            Route("/readyz", readyz(settings, shared), methods=["GET"]),
             Route("/openapi.json", openapi_json, methods=["GET"]),
             *metrics.routes,
             *authorize.routes,
@@ -67,7 +83,6 @@ def create_app(settings: Settings) -> Starlette:
         lifespan=lifespan,
     )
     app.state.settings = settings
-    shared = limits_storage(settings)
     app.state.throttle = AuthFailureThrottle(settings.auth_failures_per_minute, shared)
     app.state.rate_limits = RateLimits(settings, shared)
     return app

@@ -37,6 +37,10 @@ class SQLStore(ABC):
     @abstractmethod
     async def close(self) -> None: ...
 
+    async def ping(self) -> None:
+        """A trivial query: raises ``StoreUnavailable`` when the database does not answer."""
+        await self.run(ops.ping)
+
     async def instance_secret(self) -> str:
         return await self.run(ops.instance_secret)
 

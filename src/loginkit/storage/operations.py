@@ -166,6 +166,10 @@ def _set_meta(conn: Connection, key: str, value: str) -> None:
         conn.execute(change)
 
 
+def ping(conn: Connection) -> None:
+    conn.execute(select(1))
+
+
 def instance_secret(conn: Connection) -> str:
     existing = _get_meta(conn, INSTANCE_SECRET)
     if existing is not None:
