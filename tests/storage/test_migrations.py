@@ -4,13 +4,11 @@ Alembic. Both must end with the same schema, at ``HEAD``, on SQLite and on Postg
 from __future__ import annotations
 
 import asyncio
-import os
 import secrets
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
@@ -26,33 +24,18 @@ from loginkit.storage.migrate import (
     upgrade,
 )
 from loginkit.storage.schema import metadata
-from tests.storage.test_postgres import ADMIN_URL
+from tests.support.postgres import create_database, drop_database
 
 Database = Callable[[Callable[[Connection], Any]], Any]
 """Runs a function of a connection in one transaction on one database of the test's own."""
 
 
-async def _admin(sql: str) -> None:
-    conn = await asyncpg.connect(ADMIN_URL, timeout=5)
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
-
-
 def _postgres_database(created: list[str]) -> Database:
-    name = f"loginkit_migrations_{secrets.token_hex(4)}"
-    try:
-        asyncio.run(_admin(f"CREATE DATABASE {name}"))
-    except (OSError, asyncpg.PostgresError) as exc:
-        if os.environ.get("CI") == "true":
-            raise
-        pytest.skip(f"PostgreSQL not reachable at {ADMIN_URL}: {exc}")
-    created.append(name)
-    url = ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://", 1)
+    url = create_database("loginkit_migrations")
+    created.append(url)
 
     async def run(work: Callable[[Connection], Any]) -> Any:
-        engine = create_async_engine(f"{url}/{name}")
+        engine = create_async_engine(url.replace("postgresql://", "postgresql+asyncpg://", 1))
         try:
             async with engine.begin() as conn:
                 return await conn.run_sync(work)
@@ -85,8 +68,8 @@ def new_database(
         return _postgres_database(created)
 
     yield make
-    for name in created:
-        asyncio.run(_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    for url in created:
+        drop_database(url)
 
 
 def _indexes(conn: Connection) -> dict[str, Any]:

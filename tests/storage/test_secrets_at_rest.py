@@ -3,7 +3,6 @@ the database, old hashes rewritten on first use, and a changed key refused at st
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import os
 import secrets
@@ -14,15 +13,14 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-import asyncpg
 import httpx2
 import pytest
 from alembic import command
 from sqlalchemy import create_engine, text
 
 from loginkit.storage.migrate import alembic_config
-from tests.storage.test_postgres import ADMIN_URL
 from tests.support.emulator import EmulatorProcess, run_emulator
+from tests.support.postgres import create_database, drop_database
 
 SECRET = "hand-chosen-secret-of-forty-characters!!"
 
@@ -130,26 +128,11 @@ def test_postgres_without_a_secret_key_is_refused_at_start_up(
     _assert_refused(result, "LOGINKIT_SECRET_KEY", "PostgreSQL")
 
 
-async def _admin(sql: str) -> None:
-    conn = await asyncpg.connect(ADMIN_URL, timeout=5)
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
-
-
 @pytest.fixture
 def pg_url() -> Iterator[str]:
-    """A PostgreSQL database of this test's own, dropped afterwards."""
-    name = f"loginkit_secrets_{secrets.token_hex(4)}"
-    try:
-        asyncio.run(_admin(f"CREATE DATABASE {name}"))
-    except (OSError, asyncpg.PostgresError) as exc:
-        if os.environ.get("CI") == "true":
-            raise
-        pytest.skip(f"PostgreSQL not reachable at {ADMIN_URL}: {exc}")
-    yield ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    asyncio.run(_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    url = create_database("loginkit_secrets")
+    yield url
+    drop_database(url)
 
 
 def test_postgres_refuses_a_key_other_than_the_one_it_was_set_up_with(

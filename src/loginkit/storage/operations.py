@@ -12,7 +12,7 @@ import json
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Connection, Select, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -36,6 +36,8 @@ CLOCK_OFFSET = "clock_offset"
 SECRET_KEY_CHECK = "secret_key_check"  # noqa: S105 - a meta key, not a secret
 MIXED_TOKEN_USE = "mixed_token_use:"  # noqa: S105 - a meta key prefix
 """Meta key prefix (+ client_key): when the app last presented a token to the other OAuth API."""
+
+R = TypeVar("R")
 
 
 def _csv(values: Sequence[str]) -> str:
@@ -203,48 +205,33 @@ def set_clock_offset(conn: Connection, seconds: int) -> None:
 
 
 @dataclass(frozen=True, slots=True)
-class PointRead:
+class PointRead(Generic[R]):
     """``SELECT *`` of one table where its key equals the bind ``key``, and the row's record."""
 
     statement: Select[Any]
-    convert: Callable[[Any], Any]
+    convert: Callable[[Any], R]
 
-    def __call__(self, conn: Connection, key: str) -> Any:
+    def __call__(self, conn: Connection, key: str) -> R | None:
         row = conn.execute(self.statement, {"key": key}).first()
         return None if row is None else self.convert(row)
 
 
-def _by_key(table: Any, key: str, convert: Callable[[Any], Any]) -> PointRead:
+def _by_key(table: Any, key: str, convert: Callable[[Any], R]) -> PointRead[R]:
     return PointRead(select(table).where(table.c[key] == bindparam("key")), convert)
 
 
-POINT_READS = {
-    "app": _by_key(apps, "client_key", app_from_row),
-    "user": _by_key(users, "user_id", user_from_row),
-    "code": _by_key(codes, "code_hash", code_from_row),
-    "token": _by_key(tokens, "token_hash", token_from_row),
+get_app = _by_key(apps, "client_key", app_from_row)
+get_user = _by_key(users, "user_id", user_from_row)
+get_code = _by_key(codes, "code_hash", code_from_row)
+get_token = _by_key(tokens, "token_hash", token_from_row)
+
+POINT_READS: dict[str, PointRead[Any]] = {
+    "app": get_app,
+    "user": get_user,
+    "code": get_code,
+    "token": get_token,
 }
 """The hot reads, by record kind; the SQLite store runs the same statements on its reader."""
-
-
-def get_app(conn: Connection, client_key: str) -> App | None:
-    app: App | None = POINT_READS["app"](conn, client_key)
-    return app
-
-
-def get_user(conn: Connection, user_id: str) -> User | None:
-    user: User | None = POINT_READS["user"](conn, user_id)
-    return user
-
-
-def get_code(conn: Connection, code_hash: str) -> AuthorizationCode | None:
-    code: AuthorizationCode | None = POINT_READS["code"](conn, code_hash)
-    return code
-
-
-def get_token(conn: Connection, token_hash: str) -> Token | None:
-    token: Token | None = POINT_READS["token"](conn, token_hash)
-    return token
 
 
 # ---- apps ---------------------------------------------------------------------------------------

@@ -97,7 +97,7 @@ class _PointRead:
     record built last time instead of converting again; the cache is bounded.
     """
 
-    def __init__(self, reader: sqlite3.Connection, read: ops.PointRead) -> None:
+    def __init__(self, reader: sqlite3.Connection, read: ops.PointRead[Any]) -> None:
         self.sql = read.statement.compile(dialect=_DIALECT).string
         names = [column[0] for column in reader.execute(self.sql, ("",)).description]
         self._index = {name: position for position, name in enumerate(names)}
