@@ -21,6 +21,9 @@ class Context:
     instance_secret: str
     secret_hasher: SecretHasher
 
+    _NO_SUCH_APP = SecretHasher.SCHEME + "0" * 64
+    """Checked against when the client_key is unknown, so that it costs what a wrong secret does."""
+
     def open_id(self, client_key: str, user_id: str) -> str:
         """The user's id as one app sees it (different for every app)."""
         return derive_id(self.instance_secret, "open_id", client_key, user_id)
@@ -43,4 +46,3 @@ class Context:
             await self.store.rehash_client_secret(app.client_key, stored, new_hash)
         return True
 
-    _NO_SUCH_APP = SecretHasher.SCHEME + "0" * 64

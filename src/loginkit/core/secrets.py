@@ -161,11 +161,12 @@ class SecretHasher:
 
     SCHEME = "hmac-sha256:"
     UNKEYED = "sha256:"
+    MIN_KEY_BYTES = 16
     _CHECK_LABEL = b"loginkit secret key check"
 
     def __init__(self, key: bytes) -> None:
-        if len(key) < 16:
-            raise ValueError("the secret key must be at least 16 bytes")
+        if len(key) < self.MIN_KEY_BYTES:
+            raise ValueError(f"the secret key must be at least {self.MIN_KEY_BYTES} bytes")
         self._key = key
 
     def hash(self, secret: str) -> str:

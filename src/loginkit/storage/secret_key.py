@@ -13,9 +13,11 @@ import secrets
 import tempfile
 from pathlib import Path
 
-__all__ = ["MIN_KEY_LENGTH", "SecretKeyError", "key_file_path", "load_secret_key"]
+from loginkit.core.secrets import SecretHasher
 
-MIN_KEY_LENGTH = 16
+__all__ = ["SecretKeyError", "key_file_path", "load_secret_key"]
+
+MIN_KEY_LENGTH = SecretHasher.MIN_KEY_BYTES
 
 
 class SecretKeyError(Exception):
