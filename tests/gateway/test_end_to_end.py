@@ -25,6 +25,7 @@ from mcp_types import CallToolResult, TextContent
 from loginkit.gateway.capability import default_capability_text
 from tests.gateway.process import GatewayProcess, run_gateway
 from tests.support.emulator import EmulatorProcess, free_port
+from tests.support.live_defaults import authorize_with_pkce
 
 SCOPES = ["user.info.basic"]
 TOOLS = {"exchange-authorization-code-token", "refresh-access-token", "revoke-access-token"}
@@ -117,13 +118,18 @@ async def test_mcp_exchange_refresh_revoke(
     gateway: GatewayProcess, emulator: EmulatorProcess
 ) -> None:
     app, user = emulator.create_app(), emulator.create_user()
-    code = emulator.authorize(app, user, SCOPES)
+    code, verifier = authorize_with_pkce(emulator, app, user, SCOPES)
     credentials = {"client_key": app["client_key"], "client_secret": app["client_secret"]}
     async with mcp_session(gateway.mcp_url) as session:
         tokens = structured(
             await session.call_tool(
                 "exchange-authorization-code-token",
-                credentials | {"code": code, "redirect_uri": app["redirect_uris"][0]},
+                credentials
+                | {
+                    "code": code,
+                    "redirect_uri": app["redirect_uris"][0],
+                    "code_verifier": verifier,
+                },
             )
         )
         assert_token_set(tokens)
@@ -161,22 +167,20 @@ def test_rest_exchange_refresh_revoke(
     gateway: GatewayProcess, emulator: EmulatorProcess, encoding: str
 ) -> None:
     app, user = emulator.create_app(), emulator.create_user()
-    code = emulator.authorize(app, user, SCOPES)
+    code, verifier = authorize_with_pkce(emulator, app, user, SCOPES)
     credentials = {"client_key": app["client_key"], "client_secret": app["client_secret"]}
+    exchange = credentials | {
+        "code": code,
+        "grant_type": "authorization_code",
+        "redirect_uri": app["redirect_uris"][0],
+        "code_verifier": verifier,
+    }
 
     def post(path: str, fields: dict[str, str]) -> httpx2.Response:
         body = {"json": fields} if encoding == "json" else {"data": fields}
         return httpx2.post(f"{gateway.rest_url}{path}", timeout=10, **body)  # type: ignore[arg-type]
 
-    exchanged = post(
-        "/v1/v2/oauth/token",
-        credentials
-        | {
-            "code": code,
-            "grant_type": "authorization_code",
-            "redirect_uri": app["redirect_uris"][0],
-        },
-    )
+    exchanged = post("/v1/v2/oauth/token", exchange)
     assert exchanged.status_code == 200, exchanged.text
     tokens = exchanged.json()
     assert_token_set(tokens)
@@ -191,18 +195,11 @@ def test_rest_exchange_refresh_revoke(
     status, body = user_info_status(emulator, new_tokens["access_token"])
     assert (status, body["error"]["code"]) == (401, "access_token_invalid")
     # A replayed code: the emulator's refusal comes back with its status and body unchanged.
-    replay = post(
-        "/v1/v2/oauth/token",
-        credentials
-        | {
-            "code": code,
-            "grant_type": "authorization_code",
-            "redirect_uri": app["redirect_uris"][0],
-        },
-    )
-    assert replay.status_code >= 400
-    assert replay.json()["error"] == "invalid_grant"
-    assert set(replay.json()) >= {"error", "error_description", "log_id"}
+    replay = post("/v1/v2/oauth/token", exchange)
+    direct = httpx2.post(f"{emulator.base_url}/v2/oauth/token/", data=exchange, timeout=10)
+    assert replay.status_code == direct.status_code
+    assert replay.json()["error"] == direct.json()["error"] == "invalid_grant"
+    assert set(replay.json()) == set(direct.json()) >= {"error", "error_description", "log_id"}
 
 
 def test_rest_serves_its_openapi(gateway: GatewayProcess) -> None:
@@ -221,11 +218,15 @@ async def test_credentials_from_the_environment(emulator: EmulatorProcess, tmp_p
         async with mcp_session(bound.mcp_url) as session:
             tools = {tool.name: tool for tool in (await session.list_tools()).tools}
             assert tools["revoke-access-token"].input_schema["required"] == ["token"]
-            code = emulator.authorize(app, user, SCOPES)
+            code, verifier = authorize_with_pkce(emulator, app, user, SCOPES)
             tokens = structured(
                 await session.call_tool(
                     "exchange-authorization-code-token",
-                    {"code": code, "redirect_uri": app["redirect_uris"][0]},
+                    {
+                        "code": code,
+                        "redirect_uri": app["redirect_uris"][0],
+                        "code_verifier": verifier,
+                    },
                 )
             )
         assert_token_set(tokens)
