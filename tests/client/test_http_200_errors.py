@@ -67,20 +67,23 @@ ERRORS = [
 ]
 
 
+def options(platform: str) -> dict[str, Any]:
+    return {
+        "redirect_uri": "https://app.example.com/callback/",
+        "retry": NO_WAIT,
+        "clock": lambda: NOW,
+        "platform": platform,
+    }
+
+
 def sync_client(recorder: Recorder, platform: str = "web") -> TikTokClient:
-    return TikTokClient(
-        "awexamplekey0001", "secret", redirect_uri="https://app.example.com/callback/",
-        http_client=httpx2.Client(transport=recorder.transport()), retry=NO_WAIT,
-        clock=lambda: NOW, platform=platform,
-    )  # fmt: skip
+    http = httpx2.Client(transport=recorder.transport())
+    return TikTokClient("awexamplekey0001", "secret", http_client=http, **options(platform))
 
 
 def async_client(recorder: Recorder, platform: str = "web") -> AsyncTikTokClient:
-    return AsyncTikTokClient(
-        "awexamplekey0001", "secret", redirect_uri="https://app.example.com/callback/",
-        http_client=httpx2.AsyncClient(transport=recorder.transport()), retry=NO_WAIT,
-        clock=lambda: NOW, platform=platform,
-    )  # fmt: skip
+    http = httpx2.AsyncClient(transport=recorder.transport())
+    return AsyncTikTokClient("awexamplekey0001", "secret", http_client=http, **options(platform))
 
 
 def assert_carries(error: OAuthError, body: dict[str, Any]) -> None:

@@ -17,16 +17,11 @@ from loginkit.specs import specs_dir
 from loginkit.workflow.document import load_document
 from loginkit.workflow.errors import StepFailed
 from loginkit.workflow.runner import WorkflowRunner
-from tests.workflow.fakes import write_workflow
+from tests.workflow.fakes import TOKEN_RESPONSE, write_workflow
 from tests.workflow.published import published_workflow
+from tests.workflow.test_runner import INPUTS
 
 SHIPPED = specs_dir() / "arazzo" / "tiktok-for-developers-oauth-login-and-profile-workflow.yml"
-INPUTS = {
-    "clientKey": "awkey",
-    "clientSecret": "sec",
-    "code": "abc*0!1234.e1",
-    "redirectUri": "https://a.test/cb/",
-}
 INVALID_GRANT = {
     "error": "invalid_grant",
     "error_description": "Authorization code is expired.",
@@ -36,15 +31,6 @@ PKCE_REFUSED = {
     "error": "invalid_request",
     "error_description": "Code verifier or code challenge is invalid.",
     "log_id": "L2",
-}
-TOKENS = {
-    "access_token": "act.T",
-    "expires_in": 86400,
-    "open_id": "o-1",
-    "refresh_expires_in": 31536000,
-    "refresh_token": "rft.R",
-    "scope": "user.info.basic",
-    "token_type": "Bearer",
 }
 PROFILE = {
     "data": {"user": {"display_name": "Ada"}},
@@ -119,7 +105,7 @@ def test_a_pkce_refusal_without_a_verifier_names_pkce_and_the_switch(published: 
 
 
 def test_the_shipped_workflow_sends_the_verifier_only_when_given() -> None:
-    recorder = Recorder(TOKENS)
+    recorder = Recorder(TOKEN_RESPONSE)
     assert run(SHIPPED, recorder)["displayName"] == "Ada"
     assert run(SHIPPED, recorder, INPUTS | {"codeVerifier": "v" * 43})["accessToken"] == "act.T"
     without, with_verifier = recorder.forms
