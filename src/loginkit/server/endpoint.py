@@ -18,6 +18,8 @@ from starlette.responses import JSONResponse, Response
 
 from loginkit.core.errors import (
     ApiError,
+    ApiInternalError,
+    ApiUnavailable,
     LoginKitError,
     OAuthError,
     ServerError,
@@ -43,16 +45,6 @@ class Family(Enum):
     CONTROL = "control"
 
 
-class _ApiUnavailable(ApiError):
-    code = "internal_error"
-    status = 503
-    default_description = "The service is temporarily unavailable. Please retry later."
-
-
-class _ApiInternal(ApiError):
-    pass
-
-
 def no_store(response: Response) -> Response:
     response.headers.update(NO_STORE)
     return response
@@ -63,17 +55,16 @@ def _as_family_error(exc: Exception, family: Family) -> LoginKitError:
         return exc
     if isinstance(exc, StoreUnavailable):
         return (
-            _ApiUnavailable() if family is Family.API else TemporarilyUnavailable(detail=str(exc))
+            ApiUnavailable() if family is Family.API else TemporarilyUnavailable(detail=str(exc))
         )
-    return _ApiInternal() if family is Family.API else ServerError()
+    return ApiInternalError() if family is Family.API else ServerError()
 
 
 def render_error(error: LoginKitError, log_id: str, request: Request) -> Response:
     if isinstance(error, ApiError):
         api_response = JSONResponse(error.to_body(log_id), status_code=error.status)
-        retry_after = getattr(error, "retry_after", None)
-        if retry_after is not None:
-            api_response.headers["Retry-After"] = str(retry_after)
+        if error.retry_after is not None:
+            api_response.headers["Retry-After"] = str(error.retry_after)
         return api_response
     if isinstance(error, OAuthError):
         quirk_200 = request.app.state.settings.oauth_errors_http_200

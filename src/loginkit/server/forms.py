@@ -12,16 +12,12 @@ from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 
-from loginkit.core.errors import InvalidRequest
+from loginkit.core.errors import InvalidRequest, RequestTooLarge
 
-__all__ = ["FORM_CONTENT_TYPE", "BodyTooLarge", "parse_params", "read_form"]
+__all__ = ["FORM_CONTENT_TYPE", "parse_params", "read_form"]
 
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 _BROKEN_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
-
-
-class BodyTooLarge(InvalidRequest):
-    status = 413
 
 
 def parse_params(raw: str) -> dict[str, str]:
@@ -51,7 +47,7 @@ async def read_form(request: Request, max_bytes: int) -> dict[str, str]:
     async for chunk in request.stream():
         body.extend(chunk)
         if len(body) > max_bytes:
-            raise BodyTooLarge(f"The request body exceeds {max_bytes} bytes.")
+            raise RequestTooLarge(f"The request body exceeds {max_bytes} bytes.")
     try:
         text = body.decode("ascii")
     except UnicodeDecodeError as exc:
