@@ -51,6 +51,9 @@ class LoginKitError(Exception):
     default_description: ClassVar[str] = "Internal error."
     retry_after: int | None = None
     """Seconds, sent as ``Retry-After`` (rate limits only)."""
+    exact_status: ClassVar[bool] = False
+    """Answer ``status`` even where the policy answers OAuth errors with 200 (a fault that names
+    its status)."""
 
     def __init__(self, description: str | None = None, *, detail: str | None = None) -> None:
         self.description = description or self.default_description

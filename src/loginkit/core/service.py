@@ -165,7 +165,7 @@ class AuthorizationService:
         if not granted:
             raise InvalidScope("At least one scope must be granted.")
         now = self.clock.now()
-        raw_code = new_code()
+        raw_code = new_code(self.policy.id_shapes)
         grant = Grant(new_id(), req.app.client_key, user.user_id, granted, now)
         code = AuthorizationCode(
             code_hash=hash_secret(raw_code),

@@ -7,8 +7,14 @@ exactly the requested fields, in alphabetical order as in TikTok's example.
 from __future__ import annotations
 
 from loginkit.core.context import Context
-from loginkit.core.errors import AccessTokenInvalid, InvalidParams, ScopePermissionMissed
+from loginkit.core.errors import (
+    AccessTokenInvalid,
+    InvalidParams,
+    ScopeNotAuthorized,
+    ScopePermissionMissed,
+)
 from loginkit.core.models import Token, TokenKind, User
+from loginkit.core.policy import ScopeError
 from loginkit.core.scopes import USER_FIELDS, missing_scopes_for_fields, split_commas
 from loginkit.core.secrets import hash_secret
 
@@ -62,9 +68,11 @@ async def user_info(
         raise InvalidParams(f"Invalid fields: {','.join(unknown)}.")
     missing = missing_scopes_for_fields(fields, token.scopes)
     if missing:
+        detail = f"token scopes {','.join(token.scopes)}; fields {','.join(fields)}"
+        if ctx.policy.scope_error is ScopeError.SCOPE_NOT_AUTHORIZED:
+            raise ScopeNotAuthorized(detail=detail)
         raise ScopePermissionMissed(
-            f"Some fields need additional scopes: {','.join(missing)}.",
-            detail=f"token scopes {','.join(token.scopes)}; fields {','.join(fields)}",
+            f"Some fields need additional scopes: {','.join(missing)}.", detail=detail
         )
     user = await ctx.store.get_user(token.user_id)
     app = await ctx.store.get_app(token.client_key)

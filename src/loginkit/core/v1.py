@@ -231,7 +231,10 @@ def validate_authorize(
         )
     refusal = v1_refusal(app, now)
     if refusal is not None:
-        raise AuthorizePageError("client_key", refusal.description)
+        # A web app past v1's end of life is told about its redirect_uri, as TikTok does
+        # (https://github.com/cuongdevjs/reactjs-social-login/issues/152).
+        param = "redirect_uri" if app.platform is Platform.WEB else "client_key"
+        raise AuthorizePageError(param, refusal.description)
     req = AuthorizeRequest(app=app, params=params, version=OAuthVersion.V1)
     for check in (check_v1_redirect_uri, check_response_type, check_scope, check_state):
         check(req, policy)

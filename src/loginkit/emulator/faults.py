@@ -36,7 +36,8 @@ class Fault:
         status = self.status or (known.status if known else 500)
         code = self.error or default_code(status, api=api)
         base: type[LoginKitError] = ApiError if api else OAuthError
-        injected = type("InjectedFault", (base,), {"code": code, "status": status})
+        attributes = {"code": code, "status": status, "exact_status": self.status is not None}
+        injected = type("InjectedFault", (base,), attributes)
         error: LoginKitError = injected(
             f"Injected fault: {code}.", detail=f"fault injected on {self.endpoint}"
         )
