@@ -22,8 +22,6 @@ class Settings:
     public_url: str | None = None
     """The base URL clients use to reach the server; defaults to http://host:port."""
     policy: Policy = field(default_factory=Policy)
-    oauth_errors_http_200: bool = False
-    """TikTok was seen answering OAuth errors with HTTP 200 and the error body; off by default."""
     seed_demo: bool = True
     """Load the demo app and test users into an empty database."""
     seed_file: Path | None = None

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from loginkit.core.clock import Clock
 from loginkit.core.models import App
 from loginkit.core.policy import Policy
-from loginkit.core.secrets import SecretHasher, derive_id
+from loginkit.core.secrets import SecretHasher, derive_id, derive_open_id
 from loginkit.core.store import Store
 
 __all__ = ["Context"]
@@ -26,7 +26,7 @@ class Context:
 
     def open_id(self, client_key: str, user_id: str) -> str:
         """The user's id as one app sees it (different for every app)."""
-        return derive_id(self.instance_secret, "open_id", client_key, user_id)
+        return derive_open_id(self.instance_secret, client_key, user_id, self.policy.id_shapes)
 
     def union_id(self, developer_id: str, user_id: str) -> str:
         """The user's id across every app of one developer."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import os
@@ -13,10 +14,13 @@ import uuid
 from dataclasses import dataclass
 from functools import lru_cache
 
+from loginkit.core.policy import IdShapes
+
 __all__ = [
     "SecretCheck",
     "SecretHasher",
     "derive_id",
+    "derive_open_id",
     "hash_secret",
     "new_access_token",
     "new_client_access_token",
@@ -87,26 +91,42 @@ def _random_below(bound: int) -> int:
             return value % bound
 
 
-def new_access_token() -> str:
-    """``act.`` + 64 alphanumerics (381 random bits)."""
-    return "act." + _random_alnum(64)
+REGION = "va"
+"""The data-centre suffix of TikTok's tokens and codes (``va``, ``e1``, ``u1`` are seen)."""
 
 
-def new_refresh_token() -> str:
-    return "rft." + _random_alnum(64)
+def _user_token(prefix: str, shapes: IdShapes) -> str:
+    if shapes is IdShapes.CLASSIC:
+        return prefix + _random_alnum(64)  # 381 random bits
+    # As TikTok issues them today: ``act.`` + 60 alphanumerics + ``!6509.va`` (72 characters;
+    # 357 random bits in the alphanumerics).
+    return f"{prefix}{_random_alnum(60)}!{_random_below(10_000):04d}.{REGION}"
+
+
+def new_access_token(shapes: IdShapes = IdShapes.TIKTOK) -> str:
+    """``act.`` + 60 alphanumerics + ``!1234.va`` (``classic``: + 64 alphanumerics)."""
+    return _user_token("act.", shapes)
+
+
+def new_refresh_token(shapes: IdShapes = IdShapes.TIKTOK) -> str:
+    return _user_token("rft.", shapes)
 
 
 def new_client_access_token() -> str:
     return "clt." + _random_alnum(64)
 
 
-def new_code() -> str:
-    """An authorization code shaped like TikTok's (``...ELY*0!6410``, ``...Iw*1!6431.u1``).
+def new_code(shapes: IdShapes = IdShapes.TIKTOK) -> str:
+    """An authorization code shaped like TikTok's (``…Qdjg*v!4423.va``).
 
-    The ``*``, ``!`` and ``.`` make a client that forgets to URL-decode the callback fail here as
-    it would against TikTok.
+    Today's codes are 230 characters of the base64url alphabet (1320 random bits); ``classic``
+    ones 64 alphanumerics. The ``*``, ``!`` and ``.`` make a client that forgets to URL-decode
+    the callback fail here as it would against TikTok.
     """
-    return f"{_random_alnum(64)}*{_random_below(10)}!{_random_below(10_000):04d}.e1"
+    if shapes is IdShapes.CLASSIC:
+        return f"{_random_alnum(64)}*{_random_below(10)}!{_random_below(10_000):04d}.e1"
+    body = base64.urlsafe_b64encode(_random_bytes.take(165)).decode("ascii")  # 220 characters
+    return f"{body}*{_random_alnum(1)}!{_random_below(10_000):04d}.{REGION}"
 
 
 def new_client_key() -> str:
@@ -191,5 +211,18 @@ def derive_id(instance_secret: str, *parts: str) -> str:
     person has a different open_id per app and one union_id per developer, as on TikTok. Cached:
     the same user asks again on every user-info call.
     """
-    mac = hmac.new(instance_secret.encode(), "\x1f".join(parts).encode(), hashlib.sha256)
-    return str(uuid.UUID(bytes=mac.digest()[:16], version=4))
+    return str(uuid.UUID(bytes=_mac(instance_secret, parts)[:16], version=4))
+
+
+@lru_cache(maxsize=65_536)
+def derive_open_id(instance_secret: str, client_key: str, user_id: str, shapes: IdShapes) -> str:
+    """The stable open_id of (app, user): ``-000`` + 32 characters of ``[A-Za-z0-9_-]`` as TikTok
+    issues them since 2024 (192 bits), or a UUID (``classic``, the docs' examples)."""
+    if shapes is IdShapes.CLASSIC:
+        return derive_id(instance_secret, "open_id", client_key, user_id)
+    digest = _mac(instance_secret, ("open_id", client_key, user_id))
+    return "-000" + base64.urlsafe_b64encode(digest[:24]).decode("ascii")
+
+
+def _mac(instance_secret: str, parts: tuple[str, ...]) -> bytes:
+    return hmac.new(instance_secret.encode(), "\x1f".join(parts).encode(), hashlib.sha256).digest()
