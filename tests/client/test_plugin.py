@@ -22,7 +22,7 @@ def test_fixture_runs_a_fresh_emulator_with_the_helpers(tiktok_emulator: InProce
     user = tiktok_emulator.create_user(username="ana", display_name="Ana")
     code = tiktok_emulator.authorize(user, app, ["user.info.basic", "user.info.profile"])
     with client_for(tiktok_emulator, app) as client:
-        tokens = client.exchange_code(code)
+        tokens = client.exchange_code(code, code_verifier=tiktok_emulator.code_verifier_for(code))
         profile = client.user_info(tokens.access_token, ["open_id", "display_name", "username"])
     assert tokens.scopes == ("user.info.basic", "user.info.profile")
     assert (profile.open_id, profile.display_name, profile.username) == (
@@ -37,7 +37,7 @@ def test_advance_clock_expires_codes(tiktok_emulator: InProcessEmulator) -> None
     code = tiktok_emulator.authorize(tiktok_emulator.create_user(), app, ["user.info.basic"])
     tiktok_emulator.advance_clock(3600)
     with client_for(tiktok_emulator, app) as client, pytest.raises(InvalidGrantError):
-        client.exchange_code(code)
+        client.exchange_code(code, code_verifier=tiktok_emulator.code_verifier_for(code))
 
 
 def test_a_test_leaves_state_behind(tiktok_emulator: InProcessEmulator) -> None:

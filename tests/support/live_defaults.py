@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from loginkit.client import PKCE
 from tests.support.emulator import EmulatorProcess
 
 TIKTOK_LIVE_FLAGS = ("--require-pkce-for-web", "--oauth-errors-http-200")
@@ -23,8 +22,7 @@ def authorize_with_pkce(
     **extra: Any,
 ) -> tuple[str, str]:
     """Approve ``scopes`` as ``user`` with an S256 challenge; the code and its verifier."""
-    pkce = PKCE.generate("base64url")
-    code = emulator.authorize(
-        app, user, scopes, code_challenge=pkce.challenge, code_challenge_method=pkce.method, **extra
-    )
-    return code, pkce.verifier
+    code = emulator.authorize(app, user, scopes, pkce=True, **extra)
+    verifier = emulator.code_verifier_for(code)
+    assert verifier is not None
+    return code, verifier
