@@ -99,7 +99,7 @@ def test_web_redirect_domains_are_frozen_from_2023_06_12(fresh_emulator: Emulato
     added = emulator.http.put(path, json={"redirect_domains": ["example.com", "example.org"]})
     assert added.status_code == 400 and "no longer add or modify" in added.text
     removed = emulator.control("PUT", path, {"redirect_domains": []})
-    assert "redirect_domains" not in removed
+    assert removed["redirect_domains"] == []
     bad = emulator.http.put(
         f"/emulator/apps/{mobile['client_key']}/redirect-domains",
         json={"redirect_domains": ["https://example.com/"]},

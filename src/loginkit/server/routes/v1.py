@@ -30,9 +30,9 @@ from loginkit.server.forms import FORM_CONTENT_TYPE, parse_params, read_form
 from loginkit.server.routes.control import (
     _admin,
     _app_or_404,
-    _app_view,
     _json_body,
     _string_list,
+    app_view,
     decide,
 )
 
@@ -164,7 +164,7 @@ async def set_redirect_domains(request: Request) -> Response:
         raise InvalidRequest("Invalid redirect_domains: " + "; ".join(problems) + ".")
     app = replace(app, redirect_domains=domains)
     await svc.store.update_app(app)
-    return JSONResponse(_app_view(app))
+    return JSONResponse((await app_view(request, app)).model_dump(mode="json"))
 
 
 def v1_calls(request: Request, client_key: str, days: int) -> int:
