@@ -108,27 +108,28 @@ class RateLimits:
         endpoint = Limited.REVOKE if "/revoke" in path else Limited.TOKEN
         await self.check(endpoint, client_key)
 
-    async def check_bearer(self, store: Store, authorization: str | None) -> None:
-        """``check(USER_INFO, …)`` for the client the Bearer access token was issued to.
+    async def check_bearer(self, store: Store, authorization: str | None) -> str | None:
+        """``check(USER_INFO, …)`` for the client the Bearer access token was issued to; returns
+        that client's key (for the request log), or ``None`` for a token that is not known.
 
         A request without a known token is not counted: it is refused as invalid anyway.
         """
-        if Limited.USER_INFO not in self._items:
-            return
         try:
             token_hash = hash_secret(bearer_token(authorization))
         except AccessTokenInvalid:
-            return
+            return None
         client_key = self._token_clients.get(token_hash)
         if client_key is None:
             token = await store.get_token(token_hash)
             if token is None:
-                return
+                return None
             if len(self._token_clients) >= TOKEN_CLIENTS_CACHED:
                 self._token_clients.clear()
             # A token never changes hands, so this cache cannot go stale.
             client_key = self._token_clients[token_hash] = token.client_key
-        await self.check(Limited.USER_INFO, client_key)
+        if Limited.USER_INFO in self._items:
+            await self.check(Limited.USER_INFO, client_key)
+        return client_key
 
 
 def _refusal(endpoint: Limited, retry_after: int) -> LoginKitError:

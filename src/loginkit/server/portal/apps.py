@@ -29,7 +29,7 @@ from loginkit.emulator.registrations import (
 from loginkit.emulator.runtime import admin, admin_store
 from loginkit.server.context import service, settings
 from loginkit.server.endpoint import Family, endpoint, no_store
-from loginkit.server.portal.pages import field, page, redirect, render_page
+from loginkit.server.portal.pages import field, open_on_loopback, page, redirect, render_page
 from loginkit.server.routes.v1 import v1_calls
 from loginkit.server.security import CsrfError, check_csrf, sign_in_admin, sign_out_admin
 
@@ -69,9 +69,18 @@ async def login(request: Request) -> Response:
     return render_page(request, "portal/login.html", context)
 
 
+LOOPBACK_SIGN_IN = (
+    "Signed out, yet still in: make run (loginkit up) opens the portal to browsers on this "
+    "machine (127.0.0.1) without the admin token. Other machines, and loginkit serve, ask for "
+    "the admin token."
+)
+
+
 @page
 async def logout(request: Request, form: FormData) -> Response:
     sign_out_admin(request)
+    if open_on_loopback(request):
+        return redirect("/portal/apps", request, LOOPBACK_SIGN_IN)
     return RedirectResponse("/portal/login", status_code=303)
 
 
@@ -213,6 +222,7 @@ async def _app_page(
         now=svc.clock.now(),
         days=MIGRATION_DAYS,
         v1_calls=v1_calls(request, app.client_key, MIGRATION_DAYS),
+        strict=settings(request).policy.strict_redirect_uris,
     )
     context = {
         "app": app,

@@ -22,7 +22,8 @@ async def user_info(request: Request) -> Response:
     except InvalidRequest as exc:
         raise InvalidParams(exc.description, detail=exc.detail) from exc
     authorization = request.headers.get("authorization")
-    await rate_limits(request).check_bearer(service(request).store, authorization)
+    store = service(request).store
+    request.state.client_key = await rate_limits(request).check_bearer(store, authorization)
     user = await service(request).user_info(authorization, query.get("fields"))
     body = {
         "data": {"user": user},

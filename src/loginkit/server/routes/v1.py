@@ -188,6 +188,7 @@ async def migration(request: Request) -> Response:
         now=svc.clock.now(),
         days=days,
         v1_calls=v1_calls(request, app.client_key, days),
+        strict=settings(request).policy.strict_redirect_uris,
     )
     return JSONResponse(
         {
