@@ -119,7 +119,7 @@ async def _validated(
     svc = service(request)
     users = {u.user_id for u in await svc.store.list_users()} if body.sandbox_targets else None
     checked = validate_registration(
-        body.model_dump(exclude_unset=True),
+        body.changes() if isinstance(body, AppPatch) else body.model_dump(exclude_unset=True),
         now=svc.clock.now(),
         strict=settings(request).policy.strict_redirect_uris,
         current=current,

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from loginkit.core.clock import MAX_CLOCK_OFFSET_SECONDS
 from loginkit.core.models import Platform
+from loginkit.core.registration import NEW_APP
 
 __all__ = [
     "AppCreate",
@@ -39,6 +40,10 @@ __all__ = [
 
 _CLIENT_KEY = "awloginkitdemo01"
 _REDIRECT = "https://app.example.com/callback/"
+
+_DOMAINS = "v1 OAuth only: hosts whose (sub)domains may receive the redirect."
+_SANDBOX = "A sandbox app may be authorized by its sandbox targets only."
+_TARGETS = "user_ids of the users who may authorize the app while it is a sandbox (at most 10)."
 
 Count = Annotated[int, Field(ge=0, le=2**53)]
 """Profile counts: never negative, and exact in every JSON reader (our choice)."""
@@ -84,21 +89,13 @@ class AppCreate(Strict):
         }
     )
     name: str = Field(min_length=1, max_length=100)
-    platform: Platform = Platform.WEB
+    platform: Platform = NEW_APP.platform
     redirect_uris: list[str] = Field(max_length=100)
-    scopes: list[str] | None = Field(
-        default=None, max_length=100, description="Default: user.info.basic."
-    )
-    redirect_domains: list[str] | None = Field(
-        default=None, max_length=100, description="v1 OAuth only: hosts that may get the redirect."
-    )
+    scopes: list[str] = Field(default_factory=lambda: list(NEW_APP.scopes), max_length=100)
+    redirect_domains: list[str] = Field(default_factory=list, max_length=100, description=_DOMAINS)
     webhook_url: str | None = Field(default=None, max_length=2048)
-    sandbox: bool | None = Field(
-        default=None, description="Only the sandbox targets may authorize a sandbox app."
-    )
-    sandbox_targets: list[str] | None = Field(
-        default=None, max_length=100, description="user_ids of the users who may authorize."
-    )
+    sandbox: bool = Field(default=NEW_APP.sandbox, description=_SANDBOX)
+    sandbox_targets: list[str] = Field(default_factory=list, max_length=100, description=_TARGETS)
 
 
 class AppPatch(Strict):
@@ -107,14 +104,20 @@ class AppPatch(Strict):
     model_config = ConfigDict(
         json_schema_extra={"examples": [{"sandbox": True, "sandbox_targets": ["7300000000001"]}]}
     )
+    # Absent or null: unchanged (but a null webhook_url removes it).
     name: str | None = Field(default=None, min_length=1, max_length=100)
     platform: Platform | None = None
     redirect_uris: list[str] | None = Field(default=None, max_length=100)
     scopes: list[str] | None = Field(default=None, max_length=100)
-    redirect_domains: list[str] | None = Field(default=None, max_length=100)
+    redirect_domains: list[str] | None = Field(default=None, max_length=100, description=_DOMAINS)
     webhook_url: str | None = Field(default=None, max_length=2048, description="null removes it.")
-    sandbox: bool | None = None
-    sandbox_targets: list[str] | None = Field(default=None, max_length=100)
+    sandbox: bool | None = Field(default=None, description=_SANDBOX)
+    sandbox_targets: list[str] | None = Field(default=None, max_length=100, description=_TARGETS)
+
+    def changes(self) -> dict[str, object]:
+        """The fields given, as ``validate_registration`` takes them."""
+        given = self.model_dump(exclude_unset=True)
+        return {k: v for k, v in given.items() if v is not None or k == "webhook_url"}
 
 
 class AppView(Shown):
