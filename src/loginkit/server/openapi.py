@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from loginkit.server.context import settings
+from loginkit.server.routes import control, control_extra
 from loginkit.server.routes.control_contract import OPERATIONS, Operation, describe
 from loginkit.server.routes.control_models import (
     AppView,
@@ -32,6 +33,8 @@ __all__ = ["control_paths", "openapi_document", "openapi_json"]
 
 SOURCES = ("tiktok-login-kit-openapi.yml", "tiktok-display-openapi.yml")
 _REF = "#/components/schemas/{model}"
+_DECLARING = (control, control_extra)
+"""The modules whose ``@operation`` declarations fill ``OPERATIONS`` as they are imported."""
 
 _CONTROL_ERROR = {"$ref": "#/components/schemas/ControlError"}
 _ERRORS = {
