@@ -21,6 +21,7 @@ from loginkit.core.scopes import BASIC_SCOPE, SCOPES
 from loginkit.core.v1 import redirect_domain_errors
 
 __all__ = [
+    "FIELD_NAMES",
     "MAX_NAME_LENGTH",
     "NEW_APP",
     "Problem",
