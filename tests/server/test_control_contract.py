@@ -11,6 +11,7 @@ from openapi_spec_validator import validate
 
 from loginkit.core.clock import MAX_CLOCK_OFFSET_SECONDS
 from tests.pages.portal_client import Portal, save_app_settings
+from tests.server.helpers import post_form
 from tests.support.emulator import EmulatorProcess
 
 WEBHOOK = "https://app.example.com/tiktok/webhook"
@@ -134,13 +135,9 @@ def test_the_clock_stays_within_a_century(fresh_emulator: EmulatorProcess) -> No
     assert "100 years" in further.json()["error_description"]
     # Nothing broke: tokens are still issued, the portal still renders.
     app = emulator.create_app()
-    token = httpx2.post(
-        f"{emulator.base_url}/v2/oauth/token/",
-        data={
-            "client_key": app["client_key"],
-            "client_secret": app["client_secret"],
-            "grant_type": "client_credentials",
-        },
+    credentials = {"client_key": app["client_key"], "client_secret": app["client_secret"]}
+    token = post_form(
+        emulator, "/v2/oauth/token/", credentials | {"grant_type": "client_credentials"}
     )
     assert token.status_code == 200, token.text
     portal = Portal(emulator)

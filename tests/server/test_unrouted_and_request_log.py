@@ -8,6 +8,7 @@ from typing import Any
 import httpx2
 import pytest
 
+from tests.server.helpers import exchange, user_info
 from tests.support.emulator import EmulatorProcess
 
 OAUTH = {"error", "error_description", "log_id"}
@@ -89,21 +90,8 @@ def test_user_info_calls_are_logged_with_their_client(emulator: EmulatorProcess)
     app = emulator.create_app()
     user = emulator.create_user()
     code = emulator.authorize(app, user, ["user.info.basic"])
-    tokens = httpx2.post(
-        f"{emulator.base_url}/v2/oauth/token/",
-        data={
-            "client_key": app["client_key"],
-            "client_secret": app["client_secret"],
-            "grant_type": "authorization_code",
-            "code": code,
-            "redirect_uri": app["redirect_uris"][0],
-        },
-    ).json()
-    info = httpx2.get(
-        f"{emulator.base_url}/v2/user/info/",
-        params={"fields": "open_id"},
-        headers={"Authorization": f"Bearer {tokens['access_token']}"},
-    )
+    tokens = exchange(emulator, app, code).json()
+    info = user_info(emulator, tokens["access_token"], "open_id")
     assert info.status_code == 200
     entry = _latest(emulator, "/v2/user/info/")
     assert entry["client_key"] == app["client_key"] and entry["outcome"] == "ok"
