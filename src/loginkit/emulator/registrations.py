@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from loginkit.core.models import App
 from loginkit.core.registration import Registration
-from loginkit.core.secrets import hash_secret, new_client_key
+from loginkit.core.secrets import new_client_key
 from loginkit.emulator.records import AppSettings
 from loginkit.emulator.store import AdminStore
 
@@ -62,13 +62,13 @@ async def _save_settings(store: AdminStore, client_key: str, registration: Regis
 
 
 async def create_registered_app(
-    store: AdminStore, registration: Registration, *, secret: str, now: int
+    store: AdminStore, registration: Registration, *, secret_hash: str, now: int
 ) -> App:
-    """A new app with a fresh client key; ``secret`` is its client secret (stored hashed)."""
+    """A new app with a fresh client key; ``secret_hash`` is the stored form of its secret."""
     blank = App(
         client_key=new_client_key(),
         name="",
-        secret_hash=hash_secret(secret),
+        secret_hash=secret_hash,
         platform=registration.platform,
         redirect_uris=(),
         scopes=(),

@@ -197,8 +197,11 @@ async def create_app(request: Request, form: FormData) -> Response:
     if not isinstance(checked, Registration):
         return await _apps_page(request, _refused_values(form), checked)
     secret = new_client_secret()
-    now = service(request).clock.now()
-    app = await create_registered_app(admin_store(request), checked, secret=secret, now=now)
+    svc = service(request)
+    stored = svc.secret_hasher.hash(secret)
+    app = await create_registered_app(
+        admin_store(request), checked, secret_hash=stored, now=svc.clock.now()
+    )
     admin(request).known_secrets[app.client_key] = secret
     return redirect(
         f"/portal/apps/{app.client_key}", request, "App created. Reveal its client secret below."

@@ -136,8 +136,11 @@ async def _validated(
 async def create_app(request: Request, body: AppCreate) -> AppWithSecret:
     registration = await _validated(request, body, None)
     secret = new_client_secret()
-    now = service(request).clock.now()
-    app = await create_registered_app(admin_store(request), registration, secret=secret, now=now)
+    svc = service(request)
+    stored = svc.secret_hasher.hash(secret)
+    app = await create_registered_app(
+        admin_store(request), registration, secret_hash=stored, now=svc.clock.now()
+    )
     return AppWithSecret(**_view_fields(app, registration), client_secret=secret)
 
 
