@@ -19,9 +19,10 @@ from loginkit.server import metrics
 from loginkit.server.openapi import openapi_json
 from loginkit.server.portal import app as portal_app
 from loginkit.server.ratelimit import RateLimits, limits_storage
-from loginkit.server.routes import authorize, control, oauth, user, v1
+from loginkit.server.routes import authorize, control, landing, oauth, user, v1
 from loginkit.server.startup import build_service
 from loginkit.server.throttle import AuthFailureThrottle
+from loginkit.server.unrouted import exception_handlers
 
 __all__ = ["create_app"]
 
@@ -78,8 +79,10 @@ def create_app(settings: Settings) -> Starlette:
             *control.routes,
             *v1.routes,
             *portal_app.routes,
+            *landing.routes,
         ],
         middleware=portal_app.middleware(settings),
+        exception_handlers=exception_handlers,
         lifespan=lifespan,
     )
     app.state.settings = settings

@@ -98,6 +98,8 @@ def endpoint(family: Family) -> Callable[[Handler], Handler]:
                 await request.app.state.service.sync_clock()
                 await apply_fault(request, api=family is Family.API)
                 response = await handler(request)
+                if response.status_code >= 400:  # an error page the handler rendered itself
+                    outcome = getattr(request.state, "outcome", "error")
             except Exception as exc:
                 if not isinstance(exc, LoginKitError | StoreUnavailable):
                     log.exception("unhandled error", extra={"fields": {"log_id": log_id}})

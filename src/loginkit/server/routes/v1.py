@@ -32,9 +32,9 @@ from loginkit.server.ratelimit import Limited
 from loginkit.server.routes.control import (
     _admin,
     _app_or_404,
-    _app_view,
     _json_body,
     _string_list,
+    app_view,
     decide,
 )
 
@@ -173,7 +173,7 @@ async def set_redirect_domains(request: Request) -> Response:
         raise InvalidRequest("Invalid redirect_domains: " + "; ".join(problems) + ".")
     app = replace(app, redirect_domains=domains)
     await svc.store.update_app(app)
-    return JSONResponse(_app_view(app))
+    return JSONResponse((await app_view(request, app)).model_dump(mode="json"))
 
 
 def v1_calls(request: Request, client_key: str, days: int) -> int:
@@ -197,6 +197,7 @@ async def migration(request: Request) -> Response:
         now=svc.clock.now(),
         days=days,
         v1_calls=v1_calls(request, app.client_key, days),
+        strict=settings(request).policy.strict_redirect_uris,
     )
     return JSONResponse(
         {
