@@ -19,6 +19,7 @@ from loginkit.core.errors import (
     InvalidScope,
     UnsupportedGrantType,
 )
+from loginkit.core.explanations import client_refusal
 from loginkit.core.grants import GRANTS, REQUIRED_PARAMS
 from loginkit.core.models import App, AuthorizationCode, Grant, TokenResponse, User
 from loginkit.core.policy import Policy
@@ -38,7 +39,7 @@ def require(form: Mapping[str, str], params: tuple[str, ...]) -> None:
     """Refuse the first missing or empty parameter, in TikTok's words."""
     for param in params:
         if not form.get(param):
-            raise InvalidRequest.missing(param)
+            raise InvalidRequest.missing(param, form.keys())
 
 
 class AuthorizationService:
@@ -92,7 +93,11 @@ class AuthorizationService:
         app = await self.store.get_app(form["client_key"])
         stored = app.secret_hash if app else hash_secret("\x00no such app")
         if not secret_matches(form["client_secret"], stored) or app is None:
-            raise InvalidClient(detail=f"client authentication failed for {form['client_key']!r}")
+            raise InvalidClient(
+                detail=f"client authentication failed for {form['client_key']!r}",
+                rule="client.unknown" if app is None else "client.secret_mismatch",
+                explanation=client_refusal(form["client_key"], form["client_secret"], app),
+            )
         return app
 
     # ---- token endpoints --------------------------------------------------------------------
@@ -103,12 +108,17 @@ class AuthorizationService:
         """``POST /v2/oauth/token/``; ``default_grant`` serves the refresh alias path."""
         grant_type = form.get("grant_type") or default_grant
         if not grant_type:
-            raise InvalidRequest.missing("grant_type")
+            raise InvalidRequest.missing("grant_type", form.keys())
         if default_grant is not None and grant_type != default_grant:
-            raise UnsupportedGrantType(f"This endpoint only accepts grant_type={default_grant}.")
+            raise UnsupportedGrantType(
+                f"This endpoint only accepts grant_type={default_grant}.",
+                rule="grant_type.unsupported",
+            )
         grant = GRANTS.get(grant_type)
         if grant is None:
-            raise UnsupportedGrantType(detail=f"grant_type {grant_type!r}")
+            raise UnsupportedGrantType(
+                detail=f"grant_type {grant_type!r}", rule="grant_type.unsupported"
+            )
         require(form, REQUIRED_PARAMS[grant_type])
         app = await self.authenticate_client(form)
         return await grant(self.ctx, app, form)
@@ -139,11 +149,16 @@ class AuthorizationService:
         """The user approved ``granted`` (⊆ requested): mint a code; returns the redirect URL."""
         extra = [s for s in granted if s not in req.scopes]
         if extra:
-            raise InvalidScope(f"Scopes not requested: {', '.join(extra)}.")
+            raise InvalidScope(
+                f"Scopes not requested: {', '.join(extra)}.", rule="scope.not_requested"
+            )
         if BASIC_SCOPE in req.scopes and BASIC_SCOPE not in granted:
-            raise InvalidScope(f"{BASIC_SCOPE} is required when requested and cannot be declined.")
+            raise InvalidScope(
+                f"{BASIC_SCOPE} is required when requested and cannot be declined.",
+                rule="scope.basic_declined",
+            )
         if not granted:
-            raise InvalidScope("At least one scope must be granted.")
+            raise InvalidScope("At least one scope must be granted.", rule="scope.none_granted")
         now = self.clock.now()
         raw_code = new_code()
         grant = Grant(new_id(), req.app.client_key, user.user_id, granted, now)

@@ -7,8 +7,10 @@ exactly the requested fields, in alphabetical order as in TikTok's example.
 from __future__ import annotations
 
 from loginkit.core.context import Context
+from loginkit.core.error_bodies import is_error_body_part
 from loginkit.core.errors import AccessTokenInvalid, InvalidParams, ScopePermissionMissed
-from loginkit.core.models import TokenKind, User
+from loginkit.core.explanations import token_problem
+from loginkit.core.models import Token, TokenKind, User
 from loginkit.core.scopes import USER_FIELDS, missing_scopes_for_fields, split_commas
 from loginkit.core.secrets import hash_secret
 
@@ -18,8 +20,34 @@ __all__ = ["user_info"]
 def bearer_token(authorization: str | None) -> str:
     scheme, _, value = (authorization or "").partition(" ")
     if scheme.lower() != "bearer" or not value.strip():
-        raise AccessTokenInvalid(detail="no Bearer token in the Authorization header")
+        raise AccessTokenInvalid(
+            detail="no Bearer token in the Authorization header",
+            rule="access_token.missing",
+            explanation="The request has no 'Authorization: Bearer <access_token>' header; "
+            "TikTok reads the access token from that header only.",
+        )
     return value.strip()
+
+
+def _unusable_token(raw: str, token: Token | None, now: int) -> dict[str, str]:
+    """The rule and explanation of a bearer token that cannot read user info."""
+    if token is None and is_error_body_part(raw):
+        rule, problem = "access_token.error_body", "is (part of) an error answer"
+        fix = (
+            "TikTok answers OAuth errors with HTTP 200, so read the body's error field before "
+            "storing an access_token."
+        )
+    elif token is None:
+        rule, problem, fix = "access_token.unknown", "was never issued here", "log in again."
+    elif token.kind is not TokenKind.ACCESS:
+        rule, problem = "access_token.not_user_token", f"is a {token.kind.value} token"
+        fix = "send the user's access_token (act.…), not a refresh or client token."
+    elif token.revoked_at is not None:
+        rule, problem, fix = "access_token.revoked", "was revoked", "log the user in again."
+    else:
+        rule, problem = "access_token.expired", f"expired {now - token.expires_at} s ago"
+        fix = "refresh it (grant_type=refresh_token) before it expires, using expires_in."
+    return {"rule": rule, "explanation": token_problem("access token", raw, problem, fix)}
 
 
 def _profile_values(user: User, avatar_base_url: str) -> dict[str, object]:
@@ -48,24 +76,33 @@ async def user_info(
     token = await ctx.store.get_token(hash_secret(raw))
     if token is None or token.kind is not TokenKind.ACCESS or not token.is_live(ctx.clock.now()):
         # clt. tokens are app-only: TikTok documents no user info for them.
-        raise AccessTokenInvalid(detail="unknown, expired, revoked or non-user token")
+        raise AccessTokenInvalid(
+            detail="unknown, expired, revoked or non-user token",
+            **_unusable_token(raw, token, ctx.clock.now()),
+        )
     assert token.user_id is not None
     fields = split_commas(fields_param or "")
     if not fields:
-        raise InvalidParams("The fields parameter is required.")
+        raise InvalidParams("The fields parameter is required.", rule="fields.missing")
     unknown = [f for f in fields if f not in USER_FIELDS]
     if unknown:
-        raise InvalidParams(f"Invalid fields: {','.join(unknown)}.")
+        raise InvalidParams(f"Invalid fields: {','.join(unknown)}.", rule="fields.unknown")
     missing = missing_scopes_for_fields(fields, token.scopes)
     if missing:
         raise ScopePermissionMissed(
             f"Some fields need additional scopes: {','.join(missing)}.",
             detail=f"token scopes {','.join(token.scopes)}; fields {','.join(fields)}",
+            rule="fields.outside_scope",
+            explanation=f"fields asks for {','.join(fields)}, which need the scope(s) "
+            f"{','.join(missing)}; the user granted {','.join(token.scopes)}. Ask only for the "
+            "fields of the granted scopes (the callback's scopes parameter lists them).",
         )
     user = await ctx.store.get_user(token.user_id)
     app = await ctx.store.get_app(token.client_key)
     if user is None or app is None:
-        raise AccessTokenInvalid(detail="the token's user or app was deleted")
+        raise AccessTokenInvalid(
+            detail="the token's user or app was deleted", rule="access_token.owner_deleted"
+        )
     values = _profile_values(user, avatar_base_url)
     values["open_id"] = ctx.open_id(app.client_key, user.user_id)
     values["union_id"] = ctx.union_id(app.developer_id, user.user_id)

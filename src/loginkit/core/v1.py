@@ -26,6 +26,7 @@ from loginkit.core.authorize import (
     check_response_type,
     check_scope,
     check_state,
+    client_key_refusal,
 )
 from loginkit.core.context import Context
 from loginkit.core.errors import (
@@ -38,6 +39,7 @@ from loginkit.core.errors import (
     UnauthorizedClient,
     UnsupportedGrantType,
 )
+from loginkit.core.explanations import client_refusal
 from loginkit.core.grants.authorization_code import exchange_code
 from loginkit.core.grants.refresh_token import refresh
 from loginkit.core.mixing import refuse_mixing
@@ -92,12 +94,14 @@ def v1_refusal(app: App, now: int) -> V1Unavailable | None:
         return V1Unavailable(
             f"v1 OAuth is not available to desktop apps; use {V2_TOKEN_URL}.",
             detail="v1 called by a desktop app",
+            rule="v1.not_for_desktop",
         )
     if app.platform is Platform.WEB and now >= V1_WEB_END_OF_LIFE:
         return V1Unavailable(
             "v1 OAuth reached its end of life for web apps on 2024-02-29; "
             f"use {V2_TOKEN_URL} and {V2_AUTHORIZE_URL}.",
             detail="v1 called by a web app after its end of life",
+            rule="v1.end_of_life",
         )
     return None
 
@@ -133,7 +137,11 @@ def token_data(response: TokenResponse) -> dict[str, object]:
 async def _v1_app(ctx: Context, client_key: str) -> App:
     app = await ctx.store.get_app(client_key)
     if app is None:
-        raise InvalidClient(detail=f"unknown client_key {client_key!r}")
+        raise InvalidClient(
+            detail=f"unknown client_key {client_key!r}",
+            rule="client.unknown",
+            explanation=client_refusal(client_key, "", None),
+        )
     refusal = v1_refusal(app, ctx.clock.now())
     if refusal is not None:
         raise refusal
@@ -142,7 +150,9 @@ async def _v1_app(ctx: Context, client_key: str) -> App:
 
 def _grant_type(params: Mapping[str, str], expected: str) -> None:
     if params["grant_type"] != expected:
-        raise UnsupportedGrantType(f"This endpoint only accepts grant_type={expected}.")
+        raise UnsupportedGrantType(
+            f"This endpoint only accepts grant_type={expected}.", rule="grant_type.unsupported"
+        )
 
 
 async def access_token(ctx: Context, params: Mapping[str, str]) -> TokenResponse:
@@ -151,7 +161,11 @@ async def access_token(ctx: Context, params: Mapping[str, str]) -> TokenResponse
     _grant_type(params, "authorization_code")
     app = await _v1_app(ctx, params["client_key"])
     if not secret_matches(params["client_secret"], app.secret_hash):
-        raise InvalidClient(detail=f"client authentication failed for {app.client_key!r}")
+        raise InvalidClient(
+            detail=f"client authentication failed for {app.client_key!r}",
+            rule="client.secret_mismatch",
+            explanation=client_refusal(app.client_key, params["client_secret"], app),
+        )
     return await exchange_code(
         ctx, app, params["code"], redirect_uri=None, code_verifier=None, version=OAuthVersion.V1
     )
@@ -170,14 +184,20 @@ async def revoke(ctx: Context, params: Mapping[str, str]) -> tuple[App, str]:
     require(params, ("open_id", "access_token"))
     token = await ctx.store.get_token(hash_secret(params["access_token"]))
     if token is None or token.kind is not TokenKind.ACCESS or token.user_id is None:
-        raise InvalidGrant("Access token is invalid.", detail="unknown access token")
+        raise InvalidGrant(
+            "Access token is invalid.", detail="unknown access token", rule="access_token.unknown"
+        )
     if ctx.open_id(token.client_key, token.user_id) != params["open_id"]:
-        raise InvalidRequest("open_id does not match the access token.")
+        raise InvalidRequest("open_id does not match the access token.", rule="open_id.mismatch")
     app = await _v1_app(ctx, token.client_key)
     if token.version is not OAuthVersion.V1:
         raise await refuse_mixing(ctx, app, "access token", token.version, OAuthVersion.V1)
     if not token.is_live(ctx.clock.now()) or token.grant_id is None:
-        raise InvalidGrant("Access token is invalid.", detail="access token expired or revoked")
+        raise InvalidGrant(
+            "Access token is invalid.",
+            detail="access token expired or revoked",
+            rule="access_token.expired" if token.revoked_at is None else "access_token.revoked",
+        )
     await ctx.store.revoke_grant(token.grant_id, ctx.clock.now())
     return app, token.grant_id
 
@@ -206,6 +226,7 @@ def check_v1_redirect_uri(req: AuthorizeRequest, policy: Policy) -> None:
             "redirect_uri",
             f"{uri!r} is not an https URL on a registered redirect domain "
             f"({', '.join(req.app.redirect_domains)}) or a subdomain of one.",
+            rule="redirect_uri.not_on_redirect_domain",
         )
     req.redirect_uri = uri
 
@@ -217,11 +238,13 @@ def validate_authorize(
     if app is None:
         key = params.get("client_key", "")
         raise AuthorizePageError(
-            "client_key", f"No app has client_key {key!r}." if key else "client_key is missing."
+            "client_key",
+            f"No app has client_key {key!r}." if key else "client_key is missing.",
+            **client_key_refusal(params),
         )
     refusal = v1_refusal(app, now)
     if refusal is not None:
-        raise AuthorizePageError("client_key", refusal.description)
+        raise AuthorizePageError("client_key", refusal.description, rule=refusal.rule)
     req = AuthorizeRequest(app=app, params=params, version=OAuthVersion.V1)
     for check in (check_v1_redirect_uri, check_response_type, check_scope, check_state):
         check(req, policy)
