@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["is_error_body_part"]
+__all__ = ["is_error_body_part", "quoted_log_id"]
 
 _OAUTH_ERROR_CODES = frozenset(
     {
@@ -25,7 +25,7 @@ _OAUTH_ERROR_CODES = frozenset(
         "rate_limit_exceeded",
     }
 )
-_LOG_ID = re.compile(r"^\d{14}[0-9A-F]{20}$")
+_LOG_ID = re.compile(r"\d{14}[0-9A-F]{20}")
 
 
 def is_error_body_part(raw: str) -> bool:
@@ -35,5 +35,11 @@ def is_error_body_part(raw: str) -> bool:
         value.startswith("{")
         or '"error' in value
         or value in _OAUTH_ERROR_CODES
-        or bool(_LOG_ID.match(value))
+        or bool(_LOG_ID.fullmatch(value))
     )
+
+
+def quoted_log_id(raw: str) -> str | None:
+    """The log_id an error body (or part of one) carries: the request that answered it."""
+    found = _LOG_ID.search(raw)
+    return found.group() if found else None

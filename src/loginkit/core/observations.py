@@ -11,7 +11,7 @@ from __future__ import annotations
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
-__all__ = ["Observations", "begin", "current", "note_refusal", "observe"]
+__all__ = ["Observations", "attribute", "begin", "current", "note_refusal", "observe"]
 
 
 @dataclass(slots=True)
@@ -19,6 +19,9 @@ class Observations:
     tags: list[str] = field(default_factory=list)
     rule: str | None = None
     explanation: str | None = None
+    client_key: str | None = None
+    """The app the request turned out to concern when its parameters do not name it (a bearer
+    token's app)."""
 
 
 _current: ContextVar[Observations | None] = ContextVar("loginkit_observations", default=None)
@@ -39,6 +42,12 @@ def observe(tag: str) -> None:
     observations = _current.get()
     if observations is not None and tag not in observations.tags:
         observations.tags.append(tag)
+
+
+def attribute(client_key: str) -> None:
+    observations = _current.get()
+    if observations is not None:
+        observations.client_key = client_key
 
 
 def note_refusal(rule: str | None, explanation: str | None) -> None:

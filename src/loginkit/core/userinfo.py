@@ -7,10 +7,11 @@ exactly the requested fields, in alphabetical order as in TikTok's example.
 from __future__ import annotations
 
 from loginkit.core.context import Context
-from loginkit.core.error_bodies import is_error_body_part
+from loginkit.core.error_bodies import is_error_body_part, quoted_log_id
 from loginkit.core.errors import AccessTokenInvalid, InvalidParams, ScopePermissionMissed
 from loginkit.core.explanations import token_problem
 from loginkit.core.models import Token, TokenKind, User
+from loginkit.core.observations import attribute, observe
 from loginkit.core.scopes import USER_FIELDS, missing_scopes_for_fields, split_commas
 from loginkit.core.secrets import hash_secret
 
@@ -33,6 +34,9 @@ def _unusable_token(raw: str, token: Token | None, now: int) -> dict[str, str]:
     """The rule and explanation of a bearer token that cannot read user info."""
     if token is None and is_error_body_part(raw):
         rule, problem = "access_token.error_body", "is (part of) an error answer"
+        answered_by = quoted_log_id(raw)
+        if answered_by is not None:
+            observe(f"error_body_of:{answered_by}")
         fix = (
             "TikTok answers OAuth errors with HTTP 200, so read the body's error field before "
             "storing an access_token."
@@ -74,6 +78,8 @@ async def user_info(
     """The ``user`` object for the token in ``authorization``."""
     raw = bearer_token(authorization)
     token = await ctx.store.get_token(hash_secret(raw))
+    if token is not None:
+        attribute(token.client_key)
     if token is None or token.kind is not TokenKind.ACCESS or not token.is_live(ctx.clock.now()):
         # clt. tokens are app-only: TikTok documents no user info for them.
         raise AccessTokenInvalid(

@@ -7,6 +7,7 @@ bodies are refused with TikTok's ``invalid_request`` rather than guessed at.
 
 from __future__ import annotations
 
+import json
 import re
 from urllib.parse import parse_qsl
 
@@ -43,9 +44,14 @@ def parse_params(raw: str) -> dict[str, str]:
 async def read_form(request: Request, max_bytes: int) -> dict[str, str]:
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type != FORM_CONTENT_TYPE:
+        request.state.form = await _refused_body_params(request, max_bytes)
         raise InvalidRequest(
             f"Content-Type must be {FORM_CONTENT_TYPE}.",
             detail=f"content-type {media_type or '(none)'!r}",
+            rule="request.not_form_encoded",
+            explanation=f"The body was sent as {media_type or 'no Content-Type'}; TikTok's "
+            f"OAuth endpoints read only {FORM_CONTENT_TYPE} bodies (parameters sent otherwise "
+            "are not seen). Send the parameters as a form.",
         )
     body = bytearray()
     async for chunk in request.stream():
@@ -56,4 +62,23 @@ async def read_form(request: Request, max_bytes: int) -> dict[str, str]:
         text = body.decode("ascii")
     except UnicodeDecodeError as exc:
         raise InvalidRequest(detail="request body is not percent-encoded ASCII") from exc
-    return parse_params(text)
+    form = parse_params(text)
+    request.state.form = form  # shown, masked, in the request log
+    return form
+
+
+async def _refused_body_params(request: Request, max_bytes: int) -> dict[str, str]:
+    """The string fields of a JSON (or unlabelled form) body that is refused: the request log
+    still shows what was sent and by which app."""
+    body = bytearray()
+    async for chunk in request.stream():
+        body.extend(chunk)
+        if len(body) > max_bytes:
+            return {}
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return dict(parse_qsl(body.decode("latin-1")))
+    if not isinstance(data, dict):
+        return {}
+    return {k: v for k, v in data.items() if isinstance(v, str)}

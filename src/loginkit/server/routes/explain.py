@@ -1,0 +1,43 @@
+"""Control API: why a request was refused, and whether an app is ready for TikTok."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from loginkit.emulator.readiness import readiness_report
+from loginkit.emulator.request_log import record_view
+from loginkit.emulator.runtime import admin
+from loginkit.server.context import service
+from loginkit.server.routes.control import NotFound, _admin, _app_or_404
+
+__all__ = ["routes"]
+
+
+@_admin
+async def explain(request: Request) -> Response:
+    """``GET /emulator/requests/{log_id}``: the record, from this process's request log."""
+    log_id = request.path_params["log_id"]
+    entry = admin(request).requests.find(log_id)
+    if entry is None:
+        raise NotFound(
+            f"No request with log_id {log_id!r} in this process's request log (it keeps the "
+            "last 2000 requests of this process)."
+        )
+    return JSONResponse(record_view(entry))
+
+
+@_admin
+async def readiness(request: Request) -> Response:
+    """``GET /emulator/apps/{client_key}/readiness``."""
+    app = await _app_or_404(request)
+    svc = service(request)
+    entries = admin(request).requests.newest_first(client_key=app.client_key, limit=10_000)
+    return JSONResponse(await readiness_report(svc.store, app, entries, svc.clock.now()))
+
+
+routes = [
+    Route("/emulator/requests/{log_id}", explain, methods=["GET"]),
+    Route("/emulator/apps/{client_key}/readiness", readiness, methods=["GET"]),
+]
