@@ -6,6 +6,8 @@ exactly the requested fields, in alphabetical order as in TikTok's example.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from loginkit.core.context import Context
 from loginkit.core.error_bodies import is_error_body_part, quoted_log_id
 from loginkit.core.errors import AccessTokenInvalid, InvalidParams, ScopePermissionMissed
@@ -54,6 +56,15 @@ def _unusable_token(raw: str, token: Token | None, now: int) -> dict[str, str]:
     return {"rule": rule, "explanation": token_problem("access token", raw, problem, fix)}
 
 
+def _outside_scope(fields: Sequence[str], missing: Sequence[str], granted: Sequence[str]) -> str:
+    outside = ",".join(f for f in fields if USER_FIELDS[f] in missing)
+    return (
+        f"fields asks for {outside}, which need the scope(s) {','.join(missing)}; the user "
+        f"granted {','.join(granted)}. Ask only for the fields of the granted scopes (the "
+        "callback's scopes parameter lists them)."
+    )
+
+
 def _profile_values(user: User, avatar_base_url: str) -> dict[str, object]:
     avatar = user.avatar_url or f"{avatar_base_url}/{user.user_id}.svg"
     return {
@@ -99,9 +110,7 @@ async def user_info(
             f"Some fields need additional scopes: {','.join(missing)}.",
             detail=f"token scopes {','.join(token.scopes)}; fields {','.join(fields)}",
             rule="fields.outside_scope",
-            explanation=f"fields asks for {','.join(fields)}, which need the scope(s) "
-            f"{','.join(missing)}; the user granted {','.join(token.scopes)}. Ask only for the "
-            "fields of the granted scopes (the callback's scopes parameter lists them).",
+            explanation=_outside_scope(fields, missing, token.scopes),
         )
     user = await ctx.store.get_user(token.user_id)
     app = await ctx.store.get_app(token.client_key)
