@@ -21,18 +21,15 @@ from loginkit.core.sandbox import MAX_SANDBOX_TARGETS
 from loginkit.core.scopes import BASIC_SCOPE, SCOPES
 from loginkit.core.secrets import hash_secret, new_client_key, new_client_secret
 from loginkit.core.v1 import redirect_domain_errors
-from loginkit.emulator.migration_check import migration_findings
+from loginkit.emulator.readiness import readiness_report
 from loginkit.emulator.records import AppSettings
 from loginkit.emulator.runtime import admin, admin_store
 from loginkit.server.context import service, settings
 from loginkit.server.endpoint import Family, endpoint, no_store
 from loginkit.server.portal.pages import field, page, redirect, render_page
-from loginkit.server.routes.v1 import v1_calls
 from loginkit.server.security import CsrfError, check_csrf, sign_in_admin, sign_out_admin
 
 __all__ = ["routes"]
-
-MIGRATION_DAYS = 30
 
 
 class AppNotFound(OAuthError):
@@ -214,17 +211,10 @@ async def _app_page(
 ) -> Response:
     app_settings = await _settings_of(request, app.client_key)
     svc = service(request)
-    migration = await migration_findings(
-        svc.store,
-        app,
-        now=svc.clock.now(),
-        days=MIGRATION_DAYS,
-        v1_calls=v1_calls(request, app.client_key, MIGRATION_DAYS),
-    )
+    traffic = admin(request).requests.newest_first(client_key=app.client_key, limit=10_000)
     context = {
         "app": app,
-        "migration": migration,
-        "migration_days": MIGRATION_DAYS,
+        "readiness": await readiness_report(svc.store, app, traffic, svc.clock.now()),
         "app_settings": app_settings,
         "values": values or _form_values(app, app_settings),
         "errors": errors or [],
