@@ -37,14 +37,23 @@ def _finding_lines(finding: dict[str, Any]) -> list[str]:
 @click.command()
 @click.option("--app", "client_key", required=True, help="The app's client_key.")
 @control_options
+@click.option(
+    "--days",
+    default=30,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="How far back the migration check looks for mixed v1/v2 token use.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def check(client_key: str, base_url: str, admin_token: str | None, as_json: bool) -> None:
+def check(
+    client_key: str, base_url: str, admin_token: str | None, days: int, as_json: bool
+) -> None:
     """Report what in the app's recorded traffic will break or is risky on TikTok.
 
     Exit status 1 when any finding is an error, 0 otherwise.
     """
     path = f"/emulator/apps/{client_key}/readiness"
-    report = call_control(base_url, admin_token, "GET", path)
+    report = call_control(base_url, admin_token, "GET", path, params={"days": days})
     if as_json:
         click.echo(json.dumps(report, indent=2))
     else:

@@ -17,12 +17,13 @@ from loginkit.core.v1 import V1_WEB_END_OF_LIFE
 from loginkit.emulator.migration_check import migration_findings
 from loginkit.emulator.request_log import LoggedRequest
 
-__all__ = ["FINDING_IDS", "V1_CALL", "ReadinessFinding", "readiness_report"]
+__all__ = ["FINDING_IDS", "MIGRATION_DAYS", "V1_CALL", "ReadinessFinding", "readiness_report"]
 
 Severity = Literal["error", "warning"]
 V1_CALL = "api.v1"
 """Observation of every call to a v1 endpoint or page."""
 MIGRATION_DAYS = 30
+"""How far back the migration check looks for mixed v1/v2 token use, by default."""
 
 _DOC = "https://developers.tiktok.com/doc"
 _WEB_GUIDE = f"{_DOC}/login-kit-web"
@@ -192,12 +193,18 @@ def traffic_findings(
 
 
 async def readiness_report(
-    store: Store, app: App, entries: Sequence[LoggedRequest], now: int
+    store: Store,
+    app: App,
+    entries: Sequence[LoggedRequest],
+    now: int,
+    *,
+    migration_days: int = MIGRATION_DAYS,
 ) -> dict[str, Any]:
     """``{"client_key", "ready", "findings"}``; ready when no finding is an error."""
     found = traffic_findings(app, entries, now)
     # v1 calls are reported above with their log_ids: the migration check judges the rest.
-    for finding in await migration_findings(store, app, now=now, days=MIGRATION_DAYS, v1_calls=0):
+    migration = await migration_findings(store, app, now=now, days=migration_days, v1_calls=0)
+    for finding in migration:
         found.append(ReadinessFinding(finding.code, "error", finding.message, 1, []))
     return {
         "client_key": app.client_key,

@@ -6,7 +6,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from loginkit.emulator.readiness import readiness_report
+from loginkit.core.errors import InvalidRequest
+from loginkit.emulator.readiness import MIGRATION_DAYS, readiness_report
 from loginkit.emulator.request_log import record_view
 from loginkit.emulator.runtime import admin
 from loginkit.server.context import service
@@ -30,11 +31,17 @@ async def explain(request: Request) -> Response:
 
 @_admin
 async def readiness(request: Request) -> Response:
-    """``GET /emulator/apps/{client_key}/readiness``."""
+    """``GET /emulator/apps/{client_key}/readiness?days=N`` (the migration check's look-back)."""
     app = await _app_or_404(request)
+    raw_days = request.query_params.get("days", str(MIGRATION_DAYS))
+    if not raw_days.isdigit() or int(raw_days) < 1:
+        raise InvalidRequest("'days' must be a positive whole number.")
     svc = service(request)
     entries = admin(request).requests.newest_first(client_key=app.client_key, limit=10_000)
-    return JSONResponse(await readiness_report(svc.store, app, entries, svc.clock.now()))
+    report = await readiness_report(
+        svc.store, app, entries, svc.clock.now(), migration_days=int(raw_days)
+    )
+    return JSONResponse(report)
 
 
 routes = [
