@@ -68,6 +68,17 @@ def _unknown(raw_token: str, token: Token | None) -> dict[str, str]:
     }
 
 
+def _ended(raw_token: str, state: str, problem: str) -> InvalidGrant:
+    return InvalidGrant(
+        INVALID,
+        detail=f"refresh token {state}",
+        rule=f"refresh_token.{state}",
+        explanation=token_problem(
+            "refresh token", raw_token, problem, "send the user through login again."
+        ),
+    )
+
+
 async def refresh_token_grant(ctx: Context, app: App, form: Mapping[str, str]) -> TokenResponse:
     return await refresh(ctx, app, form["refresh_token"])
 
@@ -85,25 +96,11 @@ async def refresh(
     if token.version is not version:
         raise await refuse_mixing(ctx, app, "refresh token", token.version, version)
     if token.revoked_at is not None:
-        raise InvalidGrant(
-            INVALID,
-            detail="refresh token revoked",
-            rule="refresh_token.revoked",
-            explanation=token_problem(
-                "refresh token", raw_token, "was revoked", "send the user through login again."
-            ),
-        )
+        raise _ended(raw_token, "revoked", "was revoked")
     if token.rotated_at is not None:
         raise await _reused(ctx, token)
     if now >= token.expires_at:
-        raise InvalidGrant(
-            INVALID,
-            detail="refresh token expired",
-            rule="refresh_token.expired",
-            explanation=token_problem(
-                "refresh token", raw_token, "expired", "send the user through login again."
-            ),
-        )
+        raise _ended(raw_token, "expired", "expired")
     assert token.grant_id is not None and token.user_id is not None  # refresh tokens have both
 
     pair = mint_token_pair(
