@@ -22,7 +22,10 @@ ANSWER_OF = "error_body_of:"
 
 
 def received_params(request: Request) -> dict[str, str]:
-    params = dict(parse_qsl(request.url.query, keep_blank_values=True))
+    query: bytes = request.scope.get("query_string", b"")
+    params = (
+        dict(parse_qsl(query.decode(errors="replace"), keep_blank_values=True)) if query else {}
+    )
     form = getattr(request.state, "form", None)
     if isinstance(form, dict):
         params.update(form)
