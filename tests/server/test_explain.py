@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from loginkit.core.masking import mask
+from tests.pages.portal_client import Portal
 from tests.server.app_traffic import (
     authorize_page,
     authorize_query,
@@ -148,6 +149,11 @@ def test_no_secret_code_token_or_verifier_is_recorded_in_full(emulator: Emulator
     assert len(entries) >= 8
     texts = [listed.text, *(json.dumps(record(emulator, e["log_id"])) for e in entries)]
     texts += [explain(emulator, refused["log_id"]).stdout]
+    portal = Portal(emulator)
+    texts += [portal.http.get(f"/portal/requests/{e['log_id']}").text for e in entries]
+    texts += [portal.http.get("/portal/requests.json").text]
+    texts += [portal.http.get(f"/portal/apps/{app['client_key']}").text]
+    portal.close()
     for text in texts:
         for secret in secrets:
             assert secret not in text
