@@ -7,6 +7,7 @@ import subprocess
 import sys
 from typing import Any
 
+import httpx2
 import pytest
 
 from loginkit.core.masking import mask
@@ -160,3 +161,34 @@ def test_no_secret_code_token_or_verifier_is_recorded_in_full(emulator: Emulator
             assert json.dumps(secret)[1:-1] not in text  # nor JSON-escaped
     assert record(emulator, refused["log_id"])["rule"] == "pkce.verifier_mismatch"
     assert record(emulator, replayed["log_id"])["rule"] == "code.reused"
+
+
+def test_v1_calls_and_v1_pages_are_recorded_with_their_rule(emulator: EmulatorProcess) -> None:
+    app = emulator.create_app(redirect_uris=[REGISTERED])
+    page = httpx2.get(
+        f"{emulator.base_url}/auth/authorize/",
+        params={
+            "client_key": app["client_key"],
+            "redirect_uri": REGISTERED,
+            "scope": "user.info.basic",
+            "response_type": "code",
+        },
+        timeout=10,
+    )
+    assert page.status_code == 400
+    found = record(emulator, page.headers["x-tt-logid"])
+    assert found["endpoint"] == "/auth/authorize/" and found["rule"] == "v1.end_of_life"
+    assert "api.v1" in found["observations"]
+    answer = httpx2.post(
+        f"{emulator.base_url}/oauth/access_token/",
+        params={
+            "client_key": app["client_key"],
+            "client_secret": app["client_secret"],
+            "code": "c",
+            "grant_type": "authorization_code",
+        },
+        timeout=10,
+    )
+    found = record(emulator, answer.headers["x-tt-logid"])
+    assert found["endpoint"] == "/oauth/access_token/" and found["rule"] == "v1.end_of_life"
+    assert found["params"]["client_secret"] == mask(app["client_secret"])
