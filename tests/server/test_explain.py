@@ -21,6 +21,7 @@ from tests.server.app_traffic import (
 )
 from tests.server.helpers import exchange
 from tests.support.emulator import EmulatorProcess
+from tests.v1.v1 import v1_exchange
 
 REGISTERED = "https://app.example.com/callback/"
 
@@ -179,16 +180,10 @@ def test_v1_calls_and_v1_pages_are_recorded_with_their_rule(emulator: EmulatorPr
     found = record(emulator, page.headers["x-tt-logid"])
     assert found["endpoint"] == "/auth/authorize/" and found["rule"] == "v1.end_of_life"
     assert "api.v1" in found["observations"]
-    answer = httpx2.post(
-        f"{emulator.base_url}/oauth/access_token/",
-        params={
-            "client_key": app["client_key"],
-            "client_secret": app["client_secret"],
-            "code": "c",
-            "grant_type": "authorization_code",
-        },
-        timeout=10,
+    v1_exchange(emulator, app, "not-a-code")
+    [logged] = emulator.control(
+        "GET", f"/emulator/requests?path=/oauth/access_token/&client_key={app['client_key']}"
     )
-    found = record(emulator, answer.headers["x-tt-logid"])
+    found = record(emulator, logged["log_id"])
     assert found["endpoint"] == "/oauth/access_token/" and found["rule"] == "v1.end_of_life"
     assert found["params"]["client_secret"] == mask(app["client_secret"])
