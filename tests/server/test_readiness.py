@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 import httpx2
 
-from loginkit.emulator.readiness import FINDING_IDS
+from loginkit.emulator.app_readiness import FINDING_IDS
 from tests.server.app_traffic import (
     authorize_page,
     authorize_query,

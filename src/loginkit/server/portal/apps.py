@@ -21,7 +21,7 @@ from loginkit.core.sandbox import MAX_SANDBOX_TARGETS
 from loginkit.core.scopes import BASIC_SCOPE, SCOPES
 from loginkit.core.secrets import hash_secret, new_client_key, new_client_secret
 from loginkit.core.v1 import redirect_domain_errors
-from loginkit.emulator.readiness import readiness_report
+from loginkit.emulator.app_readiness import readiness_report
 from loginkit.emulator.records import AppSettings
 from loginkit.emulator.runtime import admin, admin_store
 from loginkit.server.context import service, settings

@@ -7,7 +7,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from loginkit.core.errors import InvalidRequest
-from loginkit.emulator.readiness import MIGRATION_DAYS, readiness_report
+from loginkit.emulator.app_readiness import MIGRATION_DAYS, readiness_report
 from loginkit.emulator.request_log import record_view
 from loginkit.emulator.runtime import admin
 from loginkit.server.context import service

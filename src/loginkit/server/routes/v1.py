@@ -21,8 +21,8 @@ from starlette.routing import Route
 
 from loginkit.core import v1
 from loginkit.core.errors import AuthorizePageError, InvalidRequest, LoginKitError
+from loginkit.emulator.app_readiness import V1_CALL
 from loginkit.emulator.migration_check import DAY, migration_findings
-from loginkit.emulator.readiness import V1_CALL
 from loginkit.emulator.runtime import admin, record_call
 from loginkit.server.context import service, settings
 from loginkit.server.endpoint import Family, endpoint, no_store

@@ -1,4 +1,5 @@
-"""Will this app work on TikTok? The readiness report over an app's recorded traffic.
+"""Will this app work on TikTok? The readiness report over an app's recorded traffic (not to be
+confused with a process's readiness, ``GET /readyz``).
 
 Each finding is read from what the core decided or noticed while serving the app's requests
 (a refusal's rule, an observation tag) — nothing is re-derived from raw parameters here. The
