@@ -10,14 +10,20 @@ from collections.abc import Sequence
 
 from loginkit.core.context import Context
 from loginkit.core.error_bodies import is_error_body_part, quoted_log_id
-from loginkit.core.errors import AccessTokenInvalid, InvalidParams, ScopePermissionMissed
+from loginkit.core.errors import (
+    AccessTokenInvalid,
+    InvalidParams,
+    ScopeNotAuthorized,
+    ScopePermissionMissed,
+)
 from loginkit.core.explanations import token_problem
 from loginkit.core.models import Token, TokenKind, User
 from loginkit.core.observations import attribute, observe
+from loginkit.core.policy import ScopeError
 from loginkit.core.scopes import USER_FIELDS, missing_scopes_for_fields, split_commas
 from loginkit.core.secrets import hash_secret
 
-__all__ = ["user_info"]
+__all__ = ["bearer_token", "live_access_token", "user_info"]
 
 
 def bearer_token(authorization: str | None) -> str:
@@ -83,10 +89,8 @@ def _profile_values(user: User, avatar_base_url: str) -> dict[str, object]:
     }
 
 
-async def user_info(
-    ctx: Context, authorization: str | None, fields_param: str | None, *, avatar_base_url: str
-) -> dict[str, object]:
-    """The ``user`` object for the token in ``authorization``."""
+async def live_access_token(ctx: Context, authorization: str | None) -> Token:
+    """The live user access token in ``authorization`` (read and hashed once per request)."""
     raw = bearer_token(authorization)
     token = await ctx.store.get_token(hash_secret(raw))
     if token is not None:
@@ -97,6 +101,13 @@ async def user_info(
             detail="unknown, expired, revoked or non-user token",
             **_unusable_token(raw, token, ctx.clock.now()),
         )
+    return token
+
+
+async def user_info(
+    ctx: Context, token: Token, fields_param: str | None, *, avatar_base_url: str
+) -> dict[str, object]:
+    """The ``user`` object for ``token`` (from ``live_access_token``)."""
     assert token.user_id is not None
     fields = split_commas(fields_param or "")
     if not fields:
@@ -106,9 +117,16 @@ async def user_info(
         raise InvalidParams(f"Invalid fields: {','.join(unknown)}.", rule="fields.unknown")
     missing = missing_scopes_for_fields(fields, token.scopes)
     if missing:
+        detail = f"token scopes {','.join(token.scopes)}; fields {','.join(fields)}"
+        if ctx.policy.scope_error is ScopeError.SCOPE_NOT_AUTHORIZED:
+            raise ScopeNotAuthorized(
+                detail=detail,
+                rule="fields.outside_scope",
+                explanation=_outside_scope(fields, missing, token.scopes),
+            )
         raise ScopePermissionMissed(
             f"Some fields need additional scopes: {','.join(missing)}.",
-            detail=f"token scopes {','.join(token.scopes)}; fields {','.join(fields)}",
+            detail=detail,
             rule="fields.outside_scope",
             explanation=_outside_scope(fields, missing, token.scopes),
         )

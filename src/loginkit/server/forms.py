@@ -13,16 +13,12 @@ from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 
-from loginkit.core.errors import InvalidRequest
+from loginkit.core.errors import InvalidRequest, RequestTooLarge
 
-__all__ = ["FORM_CONTENT_TYPE", "BodyTooLarge", "parse_params", "read_form"]
+__all__ = ["FORM_CONTENT_TYPE", "parse_params", "read_form"]
 
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 _BROKEN_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
-
-
-class BodyTooLarge(InvalidRequest):
-    status = 413
 
 
 def parse_params(raw: str) -> dict[str, str]:
@@ -42,13 +38,21 @@ def parse_params(raw: str) -> dict[str, str]:
 
 
 async def read_form(request: Request, max_bytes: int) -> dict[str, str]:
-    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    content_types = request.headers.getlist("content-type")
+    if len(content_types) > 1:
+        # A framework's form helper plus a hand-set header: TikTok refuses the request.
+        raise InvalidRequest.not_form(
+            detail=f"{len(content_types)} Content-Type headers",
+            rule="request.content_type_duplicated",
+            explanation=f"The request has {len(content_types)} Content-Type headers; TikTok "
+            "refuses that even when one is the form type. Send one (a form helper usually sets "
+            "it already: drop the hand-set header).",
+        )
+    media_type = (content_types or [""])[0].split(";")[0].strip().lower()
     if media_type != FORM_CONTENT_TYPE:
         request.state.form = await _refused_body_params(request, max_bytes)
-        raise InvalidRequest(
-            f"Content-Type must be {FORM_CONTENT_TYPE}.",
+        raise InvalidRequest.not_form(
             detail=f"content-type {media_type or '(none)'!r}",
-            rule="request.not_form_encoded",
             explanation=f"The body was sent as {media_type or 'no Content-Type'}; TikTok's "
             f"OAuth endpoints read only {FORM_CONTENT_TYPE} bodies (parameters sent otherwise "
             "are not seen). Send the parameters as a form.",
@@ -57,7 +61,7 @@ async def read_form(request: Request, max_bytes: int) -> dict[str, str]:
     async for chunk in request.stream():
         body.extend(chunk)
         if len(body) > max_bytes:
-            raise BodyTooLarge(f"The request body exceeds {max_bytes} bytes.")
+            raise RequestTooLarge(f"The request body exceeds {max_bytes} bytes.")
     try:
         text = body.decode("ascii")
     except UnicodeDecodeError as exc:
