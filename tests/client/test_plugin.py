@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from loginkit.client import InvalidGrantError, OAuthError, RetryPolicy, TikTokClient
+from loginkit.client.pkce import PKCE
 from loginkit.testing.emulator import EmulatorFaultsUnsupported, InProcessEmulator
 
 
@@ -79,3 +80,31 @@ def test_inject_fault_fails_the_next_token_call(tiktok_emulator: InProcessEmulat
             client.client_token()
         assert (caught.value.error, caught.value.status_code) == ("temporarily_unavailable", 503)
         assert client.client_token().access_token.startswith("clt.")  # count=1: next call is fine
+
+
+def test_readiness_says_whether_the_app_is_ready_for_tiktok(
+    tiktok_emulator: InProcessEmulator,
+) -> None:
+    app = tiktok_emulator.create_app()
+    pkce = PKCE.generate()
+    code = tiktok_emulator.authorize(
+        tiktok_emulator.create_user(),
+        app,
+        ["user.info.basic"],
+        code_challenge=pkce.challenge,
+        code_challenge_method=pkce.method,
+    )
+    with client_for(tiktok_emulator, app) as client:
+        tokens = client.exchange_code(code, code_verifier=pkce.verifier)
+        client.user_info(tokens.access_token, ["open_id"])
+        assert tiktok_emulator.readiness(app) == {
+            "client_key": app["client_key"],
+            "ready": True,
+            "findings": [],
+        }
+        client.refresh(tokens.refresh_token)
+        with pytest.raises(InvalidGrantError):
+            client.refresh(tokens.refresh_token)  # the rotated one, again
+    report = tiktok_emulator.readiness(app)
+    assert report["ready"] is False
+    assert [f["id"] for f in report["findings"]] == ["refresh_token_reused"]

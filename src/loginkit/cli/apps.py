@@ -126,4 +126,3 @@ def users_create(
 @click.pass_context
 def users_list(ctx: click.Context, as_json: bool) -> None:
     _output(_call(ctx, "GET", "/emulator/users"), as_json, _USER_COLUMNS)
-

@@ -24,4 +24,5 @@ async def check_sandbox_target(store: AdminStore, app: App, user: User) -> None:
         f"{app.name} is a sandbox app and {user.username!r} is not one of its target users. "
         f"Add them under the app's sandbox settings in the portal "
         f"({len(settings.sandbox_targets)} of {MAX_SANDBOX_TARGETS} targets listed).",
+        rule="sandbox.not_target",
     )

@@ -15,6 +15,7 @@ from loginkit.core.authorize import AuthorizeRequest, redirect_url, validate_aut
 from loginkit.core.clock import SystemClock
 from loginkit.core.context import Context
 from loginkit.core.errors import InvalidClient, InvalidRequest, InvalidScope, UnsupportedGrantType
+from loginkit.core.explanations import client_refusal
 from loginkit.core.grants import GRANTS, REQUIRED_PARAMS
 from loginkit.core.models import App, AuthorizationCode, Grant, Token, TokenResponse, User
 from loginkit.core.params import require
@@ -98,7 +99,11 @@ class AuthorizationService:
         require(form, ("client_key", "client_secret"))
         app = await self.store.get_app(form["client_key"])
         if not await self.ctx.client_secret_matches(app, form["client_secret"]) or app is None:
-            raise InvalidClient(detail=f"client authentication failed for {form['client_key']!r}")
+            raise InvalidClient(
+                detail=f"client authentication failed for {form['client_key']!r}",
+                rule="client.unknown" if app is None else "client.secret_mismatch",
+                explanation=client_refusal(form["client_key"], form["client_secret"], app),
+            )
         return app
 
     # ---- token endpoints --------------------------------------------------------------------
@@ -109,12 +114,17 @@ class AuthorizationService:
         """``POST /v2/oauth/token/``; ``default_grant`` serves the refresh alias path."""
         grant_type = form.get("grant_type") or default_grant
         if not grant_type:
-            raise InvalidRequest.missing("grant_type")
+            raise InvalidRequest.missing("grant_type", form.keys())
         if default_grant is not None and grant_type != default_grant:
-            raise UnsupportedGrantType(f"This endpoint only accepts grant_type={default_grant}.")
+            raise UnsupportedGrantType(
+                f"This endpoint only accepts grant_type={default_grant}.",
+                rule="grant_type.unsupported",
+            )
         grant = GRANTS.get(grant_type)
         if grant is None:
-            raise UnsupportedGrantType(detail=f"grant_type {grant_type!r}")
+            raise UnsupportedGrantType(
+                detail=f"grant_type {grant_type!r}", rule="grant_type.unsupported"
+            )
         require(form, REQUIRED_PARAMS[grant_type])
         app = await self.authenticate_client(form)
         return await grant(self.ctx, app, form)
@@ -175,11 +185,16 @@ class AuthorizationService:
         """The user approved ``granted`` (⊆ requested): mint a code; returns the redirect URL."""
         extra = [s for s in granted if s not in req.scopes]
         if extra:
-            raise InvalidScope(f"Scopes not requested: {', '.join(extra)}.")
+            raise InvalidScope(
+                f"Scopes not requested: {', '.join(extra)}.", rule="scope.not_requested"
+            )
         if BASIC_SCOPE in req.scopes and BASIC_SCOPE not in granted:
-            raise InvalidScope(f"{BASIC_SCOPE} is required when requested and cannot be declined.")
+            raise InvalidScope(
+                f"{BASIC_SCOPE} is required when requested and cannot be declined.",
+                rule="scope.basic_declined",
+            )
         if not granted:
-            raise InvalidScope("At least one scope must be granted.")
+            raise InvalidScope("At least one scope must be granted.", rule="scope.none_granted")
         now = self.clock.now()
         raw_code = new_code(self.policy.id_shapes)
         grant = Grant(new_id(), req.app.client_key, user.user_id, granted, now)

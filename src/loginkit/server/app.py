@@ -19,7 +19,7 @@ from loginkit.server import metrics
 from loginkit.server.openapi import openapi_json
 from loginkit.server.portal import app as portal_app
 from loginkit.server.ratelimit import RateLimits, limits_storage
-from loginkit.server.routes import authorize, control, landing, oauth, user, v1
+from loginkit.server.routes import authorize, control, explain, landing, oauth, user, v1
 from loginkit.server.startup import build_service
 from loginkit.server.throttle import AuthFailureThrottle
 from loginkit.server.unrouted import exception_handlers
@@ -77,6 +77,7 @@ def create_app(settings: Settings) -> Starlette:
             *metrics.routes,
             *authorize.routes,
             *control.routes,
+            *explain.routes,
             *v1.routes,
             *portal_app.routes,
             *landing.routes,

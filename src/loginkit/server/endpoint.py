@@ -16,6 +16,7 @@ from functools import wraps
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from loginkit.core import observations
 from loginkit.core.errors import (
     ApiError,
     ApiInternalError,
@@ -91,6 +92,7 @@ def endpoint(family: Family) -> Callable[[Handler], Handler]:
         async def run(request: Request) -> Response:
             log_id = new_log_id()
             request.state.log_id = log_id
+            observations.begin()
             started = time.perf_counter()
             outcome, detail = "ok", None
             try:

@@ -42,6 +42,7 @@ def tiktok_emulator_session(
 @pytest.fixture
 def tiktok_emulator(tiktok_emulator_session: InProcessEmulator) -> InProcessEmulator:
     """An empty emulator: ``base_url``, ``create_app``, ``create_user``,
-    ``authorize(user, app, scopes) -> code``, ``advance_clock``, ``inject_fault``."""
+    ``authorize(user, app, scopes) -> code``, ``advance_clock``, ``inject_fault``,
+    ``readiness(app)`` (will the app work on TikTok?)."""
     tiktok_emulator_session.reset()
     return tiktok_emulator_session

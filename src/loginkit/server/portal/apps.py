@@ -18,7 +18,7 @@ from loginkit.core.registration import Registration, validate_registration
 from loginkit.core.sandbox import MAX_SANDBOX_TARGETS
 from loginkit.core.scopes import BASIC_SCOPE, SCOPES
 from loginkit.core.secrets import new_client_secret
-from loginkit.emulator.migration_check import migration_findings
+from loginkit.emulator.app_readiness import readiness_report
 from loginkit.emulator.records import AppSettings
 from loginkit.emulator.registrations import (
     app_settings_of,
@@ -30,12 +30,9 @@ from loginkit.emulator.runtime import admin, admin_store
 from loginkit.server.context import service, settings
 from loginkit.server.endpoint import Family, endpoint, no_store
 from loginkit.server.portal.pages import field, open_on_loopback, page, redirect, render_page
-from loginkit.server.routes.v1 import v1_calls
 from loginkit.server.security import CsrfError, check_csrf, sign_in_admin, sign_out_admin
 
 __all__ = ["routes"]
-
-MIGRATION_DAYS = 30
 
 
 class AppNotFound(OAuthError):
@@ -219,18 +216,16 @@ async def _app_page(
 ) -> Response:
     app_settings = await app_settings_of(admin_store(request), app.client_key)
     svc = service(request)
-    migration = await migration_findings(
-        svc.store,
-        app,
-        now=svc.clock.now(),
-        days=MIGRATION_DAYS,
-        v1_calls=v1_calls(request, app.client_key, MIGRATION_DAYS),
-        strict=settings(request).policy.strict_redirect_uris,
-    )
+    traffic = admin(request).requests.newest_first(client_key=app.client_key, limit=10_000)
     context = {
         "app": app,
-        "migration": migration,
-        "migration_days": MIGRATION_DAYS,
+        "readiness": await readiness_report(
+            svc.store,
+            app,
+            traffic,
+            svc.clock.now(),
+            strict=settings(request).policy.strict_redirect_uris,
+        ),
         "app_settings": app_settings,
         "values": values or _form_values(app, app_settings),
         "errors": errors or [],

@@ -21,9 +21,9 @@ from starlette.routing import Route
 
 from loginkit.core import v1
 from loginkit.core.errors import AuthorizePageError, InvalidRequest, LoginKitError, RateLimited
+from loginkit.emulator.app_readiness import V1_CALL
 from loginkit.emulator.migration_check import DAY, migration_findings
-from loginkit.emulator.request_log import LoggedRequest
-from loginkit.emulator.runtime import admin
+from loginkit.emulator.runtime import admin, record_call
 from loginkit.server.context import service, settings
 from loginkit.server.endpoint import Family, endpoint, no_store
 from loginkit.server.forms import FORM_CONTENT_TYPE, parse_params, read_form
@@ -57,20 +57,13 @@ async def _params(request: Request) -> dict[str, str]:
 
 
 def _log_v1_call(request: Request, status: int, outcome: str, started: float) -> None:
-    runtime = getattr(request.app.state, "admin", None)
-    if runtime is None:
-        return
-    runtime.requests.record(
-        LoggedRequest(
-            at=time.time(),
-            method=request.method,
-            path=request.url.path,
-            status=status,
-            outcome=outcome,
-            log_id=request.state.log_id,
-            client_key=getattr(request.state, "client_key", None),
-            duration_ms=round((time.perf_counter() - started) * 1000, 2),
-        )
+    record_call(
+        request,
+        log_id=request.state.log_id,
+        status=status,
+        outcome=outcome,
+        duration_ms=round((time.perf_counter() - started) * 1000, 2),
+        tags=(V1_CALL,),
     )
 
 
