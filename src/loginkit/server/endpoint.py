@@ -18,6 +18,7 @@ from starlette.responses import JSONResponse, Response
 
 from loginkit.core.errors import (
     ApiError,
+    AuthorizePageError,
     LoginKitError,
     OAuthError,
     ServerError,
@@ -28,6 +29,7 @@ from loginkit.core.store import StoreUnavailable
 from loginkit.emulator.runtime import apply_fault, record_request
 from loginkit.server.logging import log_request
 from loginkit.server.metrics import observe_request
+from loginkit.server.templates import render
 
 __all__ = ["Family", "endpoint", "no_store"]
 
@@ -41,6 +43,8 @@ class Family(Enum):
     OAUTH = "oauth"
     API = "api"
     CONTROL = "control"
+    PAGE = "page"
+    """The authorize pages: errors as TikTok's HTML error page; nothing is cached."""
 
 
 class _ApiUnavailable(ApiError):
@@ -68,7 +72,17 @@ def _as_family_error(exc: Exception, family: Family) -> LoginKitError:
     return _ApiInternal() if family is Family.API else ServerError()
 
 
-def render_error(error: LoginKitError, log_id: str, request: Request) -> Response:
+def _error_page(error: LoginKitError, request: Request) -> Response:
+    param = error.param if isinstance(error, AuthorizePageError) else error.code
+    context = {"param": param, "detail": error.detail}
+    return render(request, "authorize_error.html", context, status=error.status)
+
+
+def render_error(
+    error: LoginKitError, log_id: str, request: Request, family: Family | None = None
+) -> Response:
+    if family is Family.PAGE:
+        return _error_page(error, request)
     if isinstance(error, ApiError):
         api_response = JSONResponse(error.to_body(log_id), status_code=error.status)
         retry_after = getattr(error, "retry_after", None)
@@ -103,7 +117,9 @@ def endpoint(family: Family) -> Callable[[Handler], Handler]:
                     log.exception("unhandled error", extra={"fields": {"log_id": log_id}})
                 error = _as_family_error(exc, family)
                 outcome, detail = error.code, error.detail
-                response = render_error(error, log_id, request)
+                response = render_error(error, log_id, request, family)
+            if family is Family.PAGE:
+                no_store(response)
             response.headers["x-tt-logid"] = log_id
             elapsed = time.perf_counter() - started
             duration_ms = round(elapsed * 1000, 2)

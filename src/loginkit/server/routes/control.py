@@ -11,9 +11,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from loginkit.core.authorize import AuthorizeRequest
 from loginkit.core.errors import AuthorizePageError, InvalidRequest, OAuthError
-from loginkit.core.models import App, Platform, User
+from loginkit.core.models import App, OAuthVersion, Platform, User
 from loginkit.core.redirect_uris import NO_REDIRECT_URI, redirect_uri_errors
 from loginkit.core.scopes import SCOPES
 from loginkit.core.secrets import hash_secret, new_client_key, new_client_secret, new_id
@@ -238,7 +237,7 @@ async def list_users(request: Request) -> Response:
 
 @_admin
 async def authorize(request: Request) -> Response:
-    """The same validation and outcome as a user deciding on the authorize page."""
+    """The same validation and approval as a user deciding on the authorize page."""
     body = await _json_body(request)
     params = {
         k: body[k]
@@ -253,24 +252,41 @@ async def authorize(request: Request) -> Response:
         )
         if isinstance(body.get(k), str)
     }
+    return await decide(request, body, params, OAuthVersion.V2)
+
+
+async def decide(
+    request: Request, body: dict[str, Any], params: dict[str, str], version: OAuthVersion
+) -> Response:
+    """Deny, or approve as ``body["user_id"]`` (or ``body["username"]``) the scopes in
+    ``body["approve"]``: a pending authorization made and decided at once, in the core."""
     svc = service(request)
     try:
-        auth = await svc.validate_authorize(params)
+        auth = await svc.validate_authorize(params, version)
+        if body.get("deny") is True:
+            redirect_to = await svc.decide_without_browser(auth, None, None)
+        else:
+            user = await _user_of(request, body)
+            approved = _string_list(body, "approve")
+            redirect_to = await svc.decide_without_browser(auth, user, approved)
     except AuthorizePageError as exc:
         raise InvalidRequest(f"{exc.param}: {exc.detail}") from exc
-    return await decide(request, body, auth)
+    return JSONResponse({"redirect_to": redirect_to})
 
 
-async def decide(request: Request, body: dict[str, Any], auth: AuthorizeRequest) -> Response:
-    """Deny, or approve as ``body["user_id"]`` the scopes in ``body["approve"]``."""
-    svc = service(request)
-    if body.get("deny") is True:
-        return JSONResponse({"redirect_to": svc.deny(auth)})
-    user = await svc.store.get_user(_get(body, "user_id", str))
+async def _user_of(request: Request, body: dict[str, Any]) -> User:
+    store = service(request).store
+    if body.get("user_id") is None and body.get("username") is not None:
+        username = _get(body, "username", str)
+        by_name = await store.get_user_by_username(username)
+        if by_name is None:
+            raise NotFound(f"No user has username {username!r}.")
+        return by_name
+    user_id = _get(body, "user_id", str)
+    user = await store.get_user(user_id)
     if user is None:
-        raise NotFound(f"No user has user_id {body['user_id']!r}.")
-    approved = _string_list(body, "approve")
-    return JSONResponse({"redirect_to": await svc.approve(auth, user, approved)})
+        raise NotFound(f"No user has user_id {user_id!r}.")
+    return user
 
 
 @_admin

@@ -20,7 +20,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from loginkit.core import v1
-from loginkit.core.errors import AuthorizePageError, InvalidRequest, LoginKitError
+from loginkit.core.errors import InvalidRequest, LoginKitError
+from loginkit.core.models import OAuthVersion
 from loginkit.emulator.migration_check import DAY, migration_findings
 from loginkit.emulator.request_log import LoggedRequest
 from loginkit.emulator.runtime import admin
@@ -142,13 +143,7 @@ async def v1_authorize(request: Request) -> Response:
     body = await _json_body(request)
     keys = ("client_key", "redirect_uri", "scope", "state", "response_type")
     params = {k: body[k] for k in keys if isinstance(body.get(k), str)}
-    svc = service(request)
-    app = await svc.store.get_app(params.get("client_key", ""))
-    try:
-        auth = v1.validate_authorize(params, app, svc.policy, svc.clock.now())
-    except AuthorizePageError as exc:
-        raise InvalidRequest(f"{exc.param}: {exc.detail}") from exc
-    return await decide(request, body, auth)
+    return await decide(request, body, params, OAuthVersion.V1)
 
 
 @_admin
