@@ -52,6 +52,14 @@ def _policy_options(f: Any) -> Any:
             show_default=True,
         ),
         click.option(
+            "--auto-auth/--no-auto-auth",
+            default=True,
+            envvar="LOGINKIT_AUTO_AUTH",
+            show_default=True,
+            help="Send a signed-in user who already granted every requested scope straight "
+            "back with a fresh code, as TikTok does (disable_auto_auth=1 in the URL opts out).",
+        ),
+        click.option(
             "--revoke-on-refresh-reuse/--no-revoke-on-refresh-reuse",
             default=True,
             envvar="LOGINKIT_REVOKE_ON_REFRESH_REUSE",
@@ -205,6 +213,7 @@ def settings_from_options(options: dict[str, Any]) -> Settings:
         require_pkce_for_web=options["require_pkce_for_web"],
         revoke_grant_on_refresh_reuse=options["revoke_on_refresh_reuse"],
         strict_redirect_uris=options["strict"],
+        auto_authorize=options["auto_auth"],
     )
     return Settings(
         host=options["host"],

@@ -290,6 +290,17 @@ async def _user_of(request: Request, body: dict[str, Any]) -> User:
 
 
 @_admin
+async def sign_out_user(request: Request) -> Response:
+    """``POST /emulator/users/{user}/sign-out`` (a user_id or a username)."""
+    store, who = service(request).store, request.path_params["user"]
+    user = await store.get_user(who) or await store.get_user_by_username(who)
+    if user is None:
+        raise NotFound(f"No user has user_id or username {who!r}.")
+    ended = await service(request).sign_out_user(user.user_id)
+    return JSONResponse({"user_id": user.user_id, "username": user.username, "sessions": ended})
+
+
+@_admin
 async def clock(request: Request) -> Response:
     svc = service(request)
     if request.method == "POST":
@@ -317,6 +328,7 @@ routes = [
     Route("/emulator/apps/{client_key}/secret", rotate_secret, methods=["POST"]),
     Route("/emulator/users", create_user, methods=["POST"]),
     Route("/emulator/users", list_users, methods=["GET"]),
+    Route("/emulator/users/{user}/sign-out", sign_out_user, methods=["POST"]),
     Route("/emulator/authorize", authorize, methods=["POST"]),
     Route("/emulator/clock", clock, methods=["GET", "POST"]),
     Route("/emulator/reset", reset, methods=["POST"]),
