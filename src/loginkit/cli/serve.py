@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from loginkit.config import DEFAULT_DATABASE_URL, Settings
-from loginkit.core.policy import LifetimeProfile, Policy
+from loginkit.core.policy import IdShapes, LifetimeProfile, Policy, ScopeError
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
@@ -47,9 +47,11 @@ def _policy_options(f: Any) -> Any:
         ),
         click.option(
             "--require-pkce-for-web/--no-require-pkce-for-web",
-            default=False,
+            default=True,
             envvar="LOGINKIT_REQUIRE_PKCE_FOR_WEB",
             show_default=True,
+            help="Refuse web apps' authorize requests without an S256 code_challenge, as TikTok "
+            "does in practice.",
         ),
         click.option(
             "--auto-auth/--no-auto-auth",
@@ -73,10 +75,30 @@ def _policy_options(f: Any) -> Any:
             help="Refuse loopback http redirect URIs for web apps.",
         ),
         click.option(
-            "--oauth-errors-http-200",
-            is_flag=True,
+            "--oauth-errors-http-200/--no-oauth-errors-http-200",
+            default=True,
             envvar="LOGINKIT_OAUTH_ERRORS_HTTP_200",
-            help="Answer OAuth errors with HTTP 200, as TikTok was seen doing.",
+            show_default=True,
+            help="Answer /v2/oauth/token/ and /v2/oauth/revoke/ errors with HTTP 200, as TikTok "
+            "does in practice (429 and 5xx stay real); --no-... gives 400/401.",
+        ),
+        click.option(
+            "--scope-error",
+            type=click.Choice([e.value for e in ScopeError]),
+            default=ScopeError.SCOPE_NOT_AUTHORIZED.value,
+            envvar="LOGINKIT_SCOPE_ERROR",
+            show_default=True,
+            help="The Display API's answer to a field whose scope was not granted: "
+            "scope_not_authorized (401, as TikTok does) or scope_permission_missed (400).",
+        ),
+        click.option(
+            "--id-shapes",
+            type=click.Choice([s.value for s in IdShapes]),
+            default=IdShapes.TIKTOK.value,
+            envvar="LOGINKIT_ID_SHAPES",
+            show_default=True,
+            help="Shapes of tokens, codes and open_ids: tiktok (as issued today) or classic "
+            "(the docs' examples).",
         ),
     ]
     for option in reversed(options):
@@ -213,6 +235,9 @@ def settings_from_options(options: dict[str, Any]) -> Settings:
         require_pkce_for_web=options["require_pkce_for_web"],
         revoke_grant_on_refresh_reuse=options["revoke_on_refresh_reuse"],
         strict_redirect_uris=options["strict"],
+        oauth_errors_http_200=options["oauth_errors_http_200"],
+        scope_error=ScopeError(options["scope_error"]),
+        id_shapes=IdShapes(options["id_shapes"]),
         auto_authorize=options["auto_auth"],
     )
     return Settings(
@@ -222,7 +247,6 @@ def settings_from_options(options: dict[str, Any]) -> Settings:
         admin_token=options["admin_token"] or secrets.token_urlsafe(24),
         public_url=options["public_url"],
         policy=policy,
-        oauth_errors_http_200=options["oauth_errors_http_200"],
         seed_demo=not options["no_demo"],
         seed_file=options["seed_file"],
         workers=options["workers"],
@@ -269,6 +293,7 @@ def serve(**options: Any) -> None:
 
     settings = settings_from_options(options)
     configure_logging()
+    _check_startup(settings)
     click.echo(_banner(settings), err=True)
     if settings.workers > 1:
         _serve_workers(settings)
@@ -281,6 +306,18 @@ def serve(**options: Any) -> None:
         access_log=False,
         lifespan="on",
     )
+
+
+def _check_startup(settings: Settings) -> None:
+    """A missing or changed secret key, or an unreachable database, as one line and exit 1."""
+    import asyncio
+
+    from loginkit.server.startup import StartupError, check_startup
+
+    try:
+        asyncio.run(check_startup(settings))
+    except StartupError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 def _serve_workers(settings: Settings) -> None:
@@ -338,6 +375,7 @@ def up(with_gateway: bool, **options: Any) -> None:
     # The portal needs no sign-in from this machine's own browser during local development.
     settings = dataclasses.replace(settings_from_options(options), portal_open_on_loopback=True)
     configure_logging()
+    _check_startup(settings)
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_serve_everything(settings, with_gateway))
 

@@ -146,3 +146,11 @@ class Store(Protocol):
     async def sandbox_targets(self, client_key: str) -> tuple[str, ...] | None:
         """The user_ids allowed to authorize a sandbox app; None when it is not in sandbox."""
         ...
+
+    # ---- client secrets at rest -------------------------------------------------------------
+    async def rehash_client_secret(self, client_key: str, old_hash: str, new_hash: str) -> None:
+        """Replace the app's secret hash, unless it is no longer ``old_hash`` (rotated since)."""
+
+    async def claim_secret_key_check(self, value: str) -> str:
+        """The key check value stored with the database; ``value`` is stored if there is none."""
+        ...

@@ -15,7 +15,6 @@ from starlette.requests import Request
 
 from loginkit.config import Settings
 from loginkit.core.models import App
-from loginkit.core.secrets import secret_matches
 from loginkit.core.service import AuthorizationService
 from loginkit.core.webhooks import RemovalReason
 from loginkit.emulator.faults import FaultBoard
@@ -73,7 +72,11 @@ async def start_admin(service: AuthorizationService, settings: Settings) -> Admi
         for entry in seed.get("apps", []):
             app = await store.get_app(str(entry.get("client_key", "")))
             secret = entry.get("client_secret")
-            if app and isinstance(secret, str) and secret_matches(secret, app.secret_hash):
+            if (
+                app
+                and isinstance(secret, str)
+                and await service.ctx.client_secret_matches(app, secret)
+            ):
                 runtime.known_secrets[app.client_key] = secret
     return runtime
 

@@ -18,6 +18,8 @@ from starlette.responses import JSONResponse, Response
 
 from loginkit.core.errors import (
     ApiError,
+    ApiInternalError,
+    ApiUnavailable,
     AuthorizePageError,
     LoginKitError,
     OAuthError,
@@ -47,16 +49,6 @@ class Family(Enum):
     """The authorize pages: errors as TikTok's HTML error page; nothing is cached."""
 
 
-class _ApiUnavailable(ApiError):
-    code = "internal_error"
-    status = 503
-    default_description = "The service is temporarily unavailable. Please retry later."
-
-
-class _ApiInternal(ApiError):
-    pass
-
-
 def no_store(response: Response) -> Response:
     response.headers.update(NO_STORE)
     return response
@@ -67,9 +59,9 @@ def _as_family_error(exc: Exception, family: Family) -> LoginKitError:
         return exc
     if isinstance(exc, StoreUnavailable):
         return (
-            _ApiUnavailable() if family is Family.API else TemporarilyUnavailable(detail=str(exc))
+            ApiUnavailable() if family is Family.API else TemporarilyUnavailable(detail=str(exc))
         )
-    return _ApiInternal() if family is Family.API else ServerError()
+    return ApiInternalError() if family is Family.API else ServerError()
 
 
 def _error_page(error: LoginKitError, request: Request) -> Response:
@@ -78,20 +70,26 @@ def _error_page(error: LoginKitError, request: Request) -> Response:
     return render(request, "authorize_error.html", context, status=error.status)
 
 
+def _status(error: LoginKitError, family: Family, request: Request) -> int:
+    """HTTP 200 for the OAuth family's 4xx when the policy says so (TikTok in practice); every
+    other family, 429 and 5xx keep their real status (our choice)."""
+    quirk_200 = family is Family.OAUTH and request.app.state.settings.policy.oauth_errors_http_200
+    real = error.exact_status or error.status >= 500 or error.status == 429
+    return error.status if real or not quirk_200 else 200
+
+
 def render_error(
-    error: LoginKitError, log_id: str, request: Request, family: Family | None = None
+    error: LoginKitError, log_id: str, request: Request, family: Family
 ) -> Response:
     if family is Family.PAGE:
         return _error_page(error, request)
     if isinstance(error, ApiError):
         api_response = JSONResponse(error.to_body(log_id), status_code=error.status)
-        retry_after = getattr(error, "retry_after", None)
-        if retry_after is not None:
-            api_response.headers["Retry-After"] = str(retry_after)
+        if error.retry_after is not None:
+            api_response.headers["Retry-After"] = str(error.retry_after)
         return api_response
     if isinstance(error, OAuthError):
-        quirk_200 = request.app.state.settings.oauth_errors_http_200
-        status = 200 if quirk_200 and error.status < 500 and error.status != 429 else error.status
+        status = _status(error, family, request)
         response = no_store(JSONResponse(error.to_body(log_id), status_code=status))
         if error.retry_after is not None:
             response.headers["Retry-After"] = str(error.retry_after)

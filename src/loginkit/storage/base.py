@@ -38,6 +38,10 @@ class SQLStore(ABC):
     @abstractmethod
     async def close(self) -> None: ...
 
+    async def ping(self) -> None:
+        """A trivial query: raises ``StoreUnavailable`` when the database does not answer."""
+        await self.run(ops.ping)
+
     async def instance_secret(self) -> str:
         return await self.run(ops.instance_secret)
 
@@ -135,6 +139,11 @@ class SQLStore(ABC):
 
     async def sandbox_targets(self, client_key: str) -> tuple[str, ...] | None:
         return await self.run(ops.sandbox_targets, client_key)
+    async def rehash_client_secret(self, client_key: str, old_hash: str, new_hash: str) -> None:
+        await self.run(ops.rehash_client_secret, client_key, old_hash, new_hash)
+
+    async def claim_secret_key_check(self, value: str) -> str:
+        return await self.run(ops.claim_secret_key_check, value)
 
     # ---- the developer portal (``loginkit.emulator.store.AdminStore``) ----------------------
 
