@@ -76,7 +76,7 @@ def test_consent_with_one_scope_off_grants_exactly_the_others(
         f"{emulator.base_url}/v2/user/info/?fields=open_id,follower_count",
         headers={"Authorization": f"Bearer {token['access_token']}"},
     )
-    assert stats.json()["error"]["code"] == "scope_permission_missed"
+    assert stats.json()["error"]["code"] == "scope_not_authorized"
     assert tab.console_errors == []
 
 

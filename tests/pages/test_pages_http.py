@@ -143,6 +143,7 @@ def _connected_user(
             "code": code,
             "grant_type": "authorization_code",
             "redirect_uri": app["redirect_uris"][0],
+            "code_verifier": emulator.code_verifier_for(code) or "",
         },
     ).json()
     return user, token
