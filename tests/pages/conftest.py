@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
+from loginkit.core.pkce import create_challenge, create_verifier
 from tests.support.emulator import EmulatorProcess
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -49,6 +50,10 @@ class LoopbackApp:
     webhook_failures: int = 0
     """How many webhook POSTs to answer 500 before accepting (to exercise retries)."""
     state: str = field(default_factory=lambda: secrets.token_urlsafe(12))
+    code_verifier: str = field(default_factory=create_verifier)
+    """Sent as an S256 challenge with every authorize URL: web apps may be required to use PKCE."""
+    pages: dict[str, str] = field(default_factory=dict)
+    """More pages the app serves (path → body HTML), e.g. a form posting to the emulator."""
 
     @property
     def base_url(self) -> str:
@@ -65,6 +70,8 @@ class LoopbackApp:
             "scope": self.scope,
             "redirect_uri": self.redirect_uri,
             "state": self.state,
+            "code_challenge": create_challenge(self.code_verifier, "base64url"),
+            "code_challenge_method": "S256",
         } | extra
         return f"{self.emulator_url}/v2/auth/authorize/?{urlencode(params)}"
 
@@ -92,6 +99,8 @@ def _handler(app: LoopbackApp) -> type[BaseHTTPRequestHandler]:
                         f'<a id="start" href="{app.authorize_url()}">Continue with TikTok</a>'
                     ),
                 )
+            elif url.path in app.pages:
+                self._send(200, page.format(app.pages[url.path]))
             elif url.path == "/callback":
                 app.callbacks.append({k: v[0] for k, v in parse_qs(url.query).items()})
                 self._send(200, page.format('<p id="done">Callback received</p>'))

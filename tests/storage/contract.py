@@ -5,10 +5,21 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import replace
+from typing import cast
 
 import pytest
 
-from loginkit.core.models import App, AuthorizationCode, Grant, Platform, Token, TokenKind, User
+from loginkit.core.models import (
+    App,
+    AuthorizationCode,
+    Grant,
+    OAuthVersion,
+    Platform,
+    Token,
+    TokenKind,
+    User,
+)
+from loginkit.core.pending import PENDING_LIFETIME, PendingAuthorization, new_session_id
 from loginkit.core.secrets import hash_secret, new_id
 from loginkit.core.store import AlreadyExists, Store
 from loginkit.emulator.records import (
@@ -55,6 +66,21 @@ def make_token(kind: TokenKind, grant: Grant | None = None, expires_at: int = NO
         scopes=grant.scopes if grant else (),
         grant_id=grant.grant_id if grant else None,
         user_id=grant.user_id if grant else None,
+    )
+
+
+def make_pending(session_id: str, created_at: int = NOW) -> PendingAuthorization:
+    return PendingAuthorization(
+        pending_id=new_id(),
+        client_key="awcontract000001",
+        redirect_uri="https://a.example/cb/",
+        scopes=("user.info.basic", "video.list"),
+        state="st",
+        code_challenge="ab" * 32,
+        version=OAuthVersion.V2,
+        session_id=session_id,
+        created_at=created_at,
+        expires_at=created_at + PENDING_LIFETIME,
     )
 
 
@@ -329,3 +355,96 @@ class StoreContract:
         await store.reset()
         assert await store.get_app_settings(app.client_key) is None
         assert await store.list_deliveries() == []
+
+
+    # ---- the authorize pages ----------------------------------------------------------------
+
+    async def test_a_pending_authorization_is_consumed_once_by_its_session(
+        self, store: Store
+    ) -> None:
+        session = new_session_id()
+        pending = make_pending(session)
+        await store.create_pending(pending)
+        assert await store.get_pending(pending.pending_id) == pending
+        assert not await store.consume_pending(pending.pending_id, new_session_id(), NOW + 1)
+        assert await store.consume_pending(pending.pending_id, session, NOW + 1)
+        assert not await store.consume_pending(pending.pending_id, session, NOW + 2)
+        decided = await store.get_pending(pending.pending_id)
+        assert decided is not None and decided.decided_at == NOW + 1
+
+    async def test_an_expired_pending_authorization_cannot_be_consumed(self, store: Store) -> None:
+        session = new_session_id()
+        pending = make_pending(session)
+        await store.create_pending(pending)
+        assert not await store.consume_pending(pending.pending_id, session, pending.expires_at)
+        # A later insert clears expired records away (bounded), this one included.
+        await store.create_pending(make_pending(session, created_at=pending.expires_at))
+        assert await store.get_pending(pending.pending_id) is None
+
+    async def test_concurrent_consumptions_have_one_winner(self, store: Store) -> None:
+        session = new_session_id()
+        pending = make_pending(session)
+        await store.create_pending(pending)
+        attempts = [store.consume_pending(pending.pending_id, session, NOW) for _ in range(20)]
+        assert sorted(await asyncio.gather(*attempts)) == [False] * 19 + [True]
+
+    async def test_signing_in_moves_the_pending_authorizations_to_the_new_session(
+        self, store: Store
+    ) -> None:
+        user = make_user()
+        await store.create_user(user)
+        old, new = new_session_id(), new_session_id()
+        pending = make_pending(old)
+        await store.create_pending(pending)
+        await store.sign_in(old, new, user.user_id, NOW)
+        assert await store.session_user(new) == user.user_id
+        assert await store.session_user(old) is None
+        assert not await store.consume_pending(pending.pending_id, old, NOW)
+        assert await store.consume_pending(pending.pending_id, new, NOW)
+
+    async def test_sessions_end_one_by_one_or_all_of_a_user(self, store: Store) -> None:
+        user, other = make_user(), make_user("drew")
+        for u in (user, other):
+            await store.create_user(u)
+        first, second, theirs = new_session_id(), new_session_id(), new_session_id()
+        await store.sign_in("none", first, user.user_id, NOW)
+        await store.sign_in("none", second, user.user_id, NOW)
+        await store.sign_in("none", theirs, other.user_id, NOW)
+        await store.end_session(first)
+        assert await store.session_user(first) is None
+        assert await store.sign_out_user(user.user_id) == 1
+        assert await store.session_user(second) is None
+        assert await store.session_user(theirs) == other.user_id
+        await store.reset()
+        assert await store.session_user(theirs) is None
+
+    async def test_live_grant_scopes_leave_out_revoked_grants(self, store: Store) -> None:
+        grant, _ = await self._grant(store)
+        more = Grant(new_id(), grant.client_key, grant.user_id, ("video.list",), NOW)
+        await store.create_grant(more, _code_for(more))
+        scopes = await store.live_grant_scopes(grant.client_key, grant.user_id)
+        assert scopes == {"user.info.basic", "video.list"}
+        await store.revoke_grant(more.grant_id, NOW)
+        assert await store.live_grant_scopes(grant.client_key, grant.user_id) == {"user.info.basic"}
+        assert await store.live_grant_scopes("awother000000001", grant.user_id) == frozenset()
+
+    async def test_sandbox_targets_come_from_the_app_settings(self, store: Store) -> None:
+        admin = cast(AdminStore, store)
+        assert await store.sandbox_targets("awcontract000001") is None
+        settings = AppSettings("awcontract000001", "w" * 64, sandbox=False, sandbox_targets=("u1",))
+        await admin.save_app_settings(settings)
+        assert await store.sandbox_targets("awcontract000001") is None
+        await admin.save_app_settings(replace(settings, sandbox=True))
+        assert await store.sandbox_targets("awcontract000001") == ("u1",)
+
+
+def _code_for(grant: Grant) -> AuthorizationCode:
+    return AuthorizationCode(
+        code_hash=hash_secret(new_id()),
+        grant_id=grant.grant_id,
+        client_key=grant.client_key,
+        user_id=grant.user_id,
+        redirect_uri="https://a.example/cb/",
+        scopes=grant.scopes,
+        expires_at=NOW + 300,
+    )

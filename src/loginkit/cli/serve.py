@@ -54,6 +54,14 @@ def _policy_options(f: Any) -> Any:
             "does in practice.",
         ),
         click.option(
+            "--auto-auth/--no-auto-auth",
+            default=True,
+            envvar="LOGINKIT_AUTO_AUTH",
+            show_default=True,
+            help="Send a signed-in user who already granted every requested scope straight "
+            "back with a fresh code, as TikTok does (disable_auto_auth=1 in the URL opts out).",
+        ),
+        click.option(
             "--revoke-on-refresh-reuse/--no-revoke-on-refresh-reuse",
             default=True,
             envvar="LOGINKIT_REVOKE_ON_REFRESH_REUSE",
@@ -230,6 +238,7 @@ def settings_from_options(options: dict[str, Any]) -> Settings:
         oauth_errors_http_200=options["oauth_errors_http_200"],
         scope_error=ScopeError(options["scope_error"]),
         id_shapes=IdShapes(options["id_shapes"]),
+        auto_authorize=options["auto_auth"],
     )
     return Settings(
         host=options["host"],

@@ -27,9 +27,20 @@ from loginkit.core.models import (
     TokenKind,
     User,
 )
+from loginkit.core.pending import PendingAuthorization
 from loginkit.core.store import AlreadyExists
 from loginkit.storage.compiled import Compiled
-from loginkit.storage.schema import apps, codes, grants, meta, tokens, users
+from loginkit.storage.schema import (
+    app_settings,
+    apps,
+    browser_sessions,
+    codes,
+    grants,
+    meta,
+    pending_authorizations,
+    tokens,
+    users,
+)
 
 INSTANCE_SECRET = "instance_secret"  # noqa: S105 - a meta key, not a secret
 CLOCK_OFFSET = "clock_offset"
@@ -379,7 +390,7 @@ def revoke_token(conn: Connection, token_hash: str, now: int) -> None:
 
 
 def reset(conn: Connection) -> None:
-    for table in (tokens, codes, grants, users, apps):
+    for table in (tokens, codes, grants, users, apps, pending_authorizations, browser_sessions):
         conn.execute(delete(table))
     conn.execute(delete(meta).where(meta.c.key == CLOCK_OFFSET))
     conn.execute(delete(meta).where(meta.c.key.startswith(MIXED_TOKEN_USE)))
@@ -392,3 +403,129 @@ def note_mixed_token_use(conn: Connection, client_key: str, now: int) -> None:
 def last_mixed_token_use(conn: Connection, client_key: str) -> int | None:
     value = _get_meta(conn, (MIXED_TOKEN_USE + client_key)[:64])
     return int(value) if value is not None else None
+
+
+# ---- pending authorizations and browser sessions (the authorize pages) -------------------------
+
+EXPIRED_DELETED_PER_INSERT = 100
+"""Expired pending authorizations deleted with each new one: bounded work, no sweeper."""
+
+
+def _pending(row: Any) -> PendingAuthorization:
+    return PendingAuthorization(
+        pending_id=row.pending_id,
+        client_key=row.client_key,
+        redirect_uri=row.redirect_uri,
+        scopes=_split(row.scopes),
+        state=row.state or "",
+        code_challenge=row.code_challenge,
+        version=OAuthVersion(row.version),
+        session_id=row.session_id,
+        created_at=row.created_at,
+        expires_at=row.expires_at,
+        decided_at=row.decided_at,
+    )
+
+
+def create_pending(conn: Connection, pending: PendingAuthorization) -> None:
+    expired = (
+        select(pending_authorizations.c.pending_id)
+        .where(pending_authorizations.c.expires_at <= pending.created_at)
+        .limit(EXPIRED_DELETED_PER_INSERT)
+    )
+    conn.execute(
+        delete(pending_authorizations).where(
+            pending_authorizations.c.pending_id.in_(expired.scalar_subquery())
+        )
+    )
+    conn.execute(
+        insert(pending_authorizations),
+        {
+            "pending_id": pending.pending_id,
+            "client_key": pending.client_key,
+            "redirect_uri": pending.redirect_uri,
+            "scopes": _csv(pending.scopes),
+            "state": pending.state,
+            "code_challenge": pending.code_challenge,
+            "version": pending.version.value,
+            "session_id": pending.session_id,
+            "created_at": pending.created_at,
+            "expires_at": pending.expires_at,
+            "decided_at": None,
+        },
+    )
+
+
+def get_pending(conn: Connection, pending_id: str) -> PendingAuthorization | None:
+    table = pending_authorizations
+    row = conn.execute(select(table).where(table.c.pending_id == pending_id)).first()
+    return _pending(row) if row else None
+
+
+def consume_pending(conn: Connection, pending_id: str, session_id: str, now: int) -> bool:
+    table = pending_authorizations
+    consumed = conn.execute(
+        update(table)
+        .where(
+            table.c.pending_id == pending_id,
+            table.c.session_id == session_id,
+            table.c.decided_at.is_(None),
+            table.c.expires_at > now,
+        )
+        .values(decided_at=now)
+    )
+    return consumed.rowcount == 1
+
+
+def sign_in(
+    conn: Connection, old_session_id: str, new_session_id: str, user_id: str, now: int
+) -> None:
+    conn.execute(delete(browser_sessions).where(browser_sessions.c.session_id == old_session_id))
+    conn.execute(
+        insert(browser_sessions),
+        {"session_id": new_session_id, "user_id": user_id, "signed_in_at": now},
+    )
+    table = pending_authorizations
+    conn.execute(
+        update(table)
+        .where(table.c.session_id == old_session_id, table.c.decided_at.is_(None))
+        .values(session_id=new_session_id)
+    )
+
+
+def session_user(conn: Connection, session_id: str) -> str | None:
+    user_id: str | None = conn.scalar(
+        select(browser_sessions.c.user_id).where(browser_sessions.c.session_id == session_id)
+    )
+    return user_id
+
+
+def end_session(conn: Connection, session_id: str) -> None:
+    conn.execute(delete(browser_sessions).where(browser_sessions.c.session_id == session_id))
+
+
+def sign_out_user(conn: Connection, user_id: str) -> int:
+    ended = conn.execute(delete(browser_sessions).where(browser_sessions.c.user_id == user_id))
+    return int(ended.rowcount)
+
+
+def live_grant_scopes(conn: Connection, client_key: str, user_id: str) -> frozenset[str]:
+    rows = conn.execute(
+        select(grants.c.scopes).where(
+            grants.c.client_key == client_key,
+            grants.c.user_id == user_id,
+            grants.c.revoked_at.is_(None),
+        )
+    )
+    return frozenset(scope for (scopes,) in rows for scope in _split(scopes))
+
+
+def sandbox_targets(conn: Connection, client_key: str) -> tuple[str, ...] | None:
+    row = conn.execute(
+        select(app_settings.c.sandbox, app_settings.c.sandbox_targets).where(
+            app_settings.c.client_key == client_key
+        )
+    ).first()
+    if row is None or not row.sandbox:
+        return None
+    return tuple(json.loads(row.sandbox_targets))

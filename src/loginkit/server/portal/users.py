@@ -113,11 +113,20 @@ async def disconnect_app(request: Request, form: FormData) -> Response:
     return redirect(f"/portal/users/{user.user_id}", request, "App disconnected.")
 
 
+@page
+async def sign_out_user(request: Request, form: FormData) -> Response:
+    """End the user's emulator browser sessions: their next authorize shows the login page."""
+    user = await _user_or_404(request)
+    ended = await service(request).sign_out_user(user.user_id)
+    return redirect(f"/portal/users/{user.user_id}", request, f"Signed out ({ended} session(s)).")
+
+
 routes = [
     Route("/portal/users", users_page, methods=["GET"]),
     Route("/portal/users", create_user, methods=["POST"]),
     Route("/portal/users/{user_id}", user_page, methods=["GET"]),
     Route("/portal/users/{user_id}", update_user, methods=["POST"]),
     Route("/portal/users/{user_id}/delete", delete_user, methods=["POST"]),
+    Route("/portal/users/{user_id}/sign-out", sign_out_user, methods=["POST"]),
     Route("/portal/users/{user_id}/apps/{client_key}/disconnect", disconnect_app, methods=["POST"]),
 ]

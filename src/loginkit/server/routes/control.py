@@ -12,9 +12,8 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from loginkit.core.authorize import AuthorizeRequest
 from loginkit.core.errors import AuthorizePageError, InvalidRequest
-from loginkit.core.models import App, User
+from loginkit.core.models import App, OAuthVersion, User
 from loginkit.core.registration import Registration, problems_text, validate_registration
 from loginkit.core.secrets import new_client_secret, new_id
 from loginkit.core.store import AlreadyExists
@@ -43,6 +42,7 @@ from loginkit.server.routes.control_models import (
     ClockView,
     Empty,
     Redirect,
+    SignedOut,
     UserCreate,
     UserView,
 )
@@ -246,7 +246,7 @@ async def list_users(request: Request) -> list[UserView]:
     errors=(400, 401, 404),
 )
 async def authorize(request: Request, payload: AuthorizeBody) -> Response:
-    """The same validation and outcome as a user deciding on the authorize page."""
+    """The same validation and approval as a user deciding on the authorize page."""
     body = payload.model_dump(exclude_none=True)
     params = {
         k: body[k]
@@ -261,24 +261,58 @@ async def authorize(request: Request, payload: AuthorizeBody) -> Response:
         )
         if isinstance(body.get(k), str)
     }
+    return await decide(request, body, params, OAuthVersion.V2)
+
+
+async def decide(
+    request: Request, body: dict[str, Any], params: dict[str, str], version: OAuthVersion
+) -> Response:
+    """Deny, or approve as ``body["user_id"]`` (or ``body["username"]``) the scopes in
+    ``body["approve"]``: a pending authorization made and decided at once, in the core."""
     svc = service(request)
     try:
-        auth = await svc.validate_authorize(params)
+        auth = await svc.validate_authorize(params, version)
+        if body.get("deny") is True:
+            redirect_to = await svc.decide_without_browser(auth, None, None)
+        else:
+            user = await _user_of(request, body)
+            approved = _string_list(body, "approve")
+            redirect_to = await svc.decide_without_browser(auth, user, approved)
     except AuthorizePageError as exc:
         raise InvalidRequest(f"{exc.param}: {exc.detail}") from exc
-    return await decide(request, body, auth)
+    return JSONResponse({"redirect_to": redirect_to})
 
 
-async def decide(request: Request, body: dict[str, Any], auth: AuthorizeRequest) -> Response:
-    """Deny, or approve as ``body["user_id"]`` the scopes in ``body["approve"]``."""
-    svc = service(request)
-    if body.get("deny") is True:
-        return JSONResponse({"redirect_to": svc.deny(auth)})
-    user = await svc.store.get_user(_get(body, "user_id", str))
+async def _user_of(request: Request, body: dict[str, Any]) -> User:
+    store = service(request).store
+    if body.get("user_id") is None and body.get("username") is not None:
+        username = _get(body, "username", str)
+        by_name = await store.get_user_by_username(username)
+        if by_name is None:
+            raise NotFound(f"No user has username {username!r}.")
+        return by_name
+    user_id = _get(body, "user_id", str)
+    user = await store.get_user(user_id)
     if user is None:
-        raise NotFound(f"No user has user_id {body['user_id']!r}.")
-    approved = _string_list(body, "approve")
-    return JSONResponse({"redirect_to": await svc.approve(auth, user, approved)})
+        raise NotFound(f"No user has user_id {user_id!r}.")
+    return user
+
+
+@operation(
+    "POST",
+    "/emulator/users/{user}/sign-out",
+    "End a user's emulator browser sessions",
+    returns=SignedOut,
+    errors=(401, 404),
+)
+async def sign_out_user(request: Request) -> SignedOut:
+    """``POST /emulator/users/{user}/sign-out`` (a user_id or a username)."""
+    store, who = service(request).store, request.path_params["user"]
+    user = await store.get_user(who) or await store.get_user_by_username(who)
+    if user is None:
+        raise NotFound(f"No user has user_id or username {who!r}.")
+    ended = await service(request).sign_out_user(user.user_id)
+    return SignedOut(user_id=user.user_id, username=user.username, sessions=ended)
 
 
 def _clock_view(request: Request) -> ClockView:
@@ -322,6 +356,7 @@ routes = [
     rotate_secret,
     create_user,
     list_users,
+    sign_out_user,
     authorize,
     read_clock,
     advance_clock,

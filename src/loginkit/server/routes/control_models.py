@@ -213,6 +213,9 @@ class UserView(Shown):
 
 class _Decision(Strict):
     user_id: str | None = Field(default=None, description="The user deciding (unless deny).")
+    username: str | None = Field(
+        default=None, max_length=64, description="The user deciding, by username (or user_id)."
+    )
     approve: list[str] | None = Field(
         default=None, max_length=100, description="The scopes the user keeps switched on."
     )
@@ -359,3 +362,11 @@ class ExportedState(BaseModel):
     apps: list[dict[str, Any]]
     users: list[dict[str, Any]]
     grants: list[dict[str, Any]]
+
+
+class SignedOut(Strict):
+    """The user whose emulator browser sessions ended, and how many there were."""
+
+    user_id: str
+    username: str
+    sessions: int

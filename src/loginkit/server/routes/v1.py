@@ -20,7 +20,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from loginkit.core import v1
-from loginkit.core.errors import AuthorizePageError, InvalidRequest, LoginKitError, RateLimited
+from loginkit.core.errors import InvalidRequest, LoginKitError, RateLimited
+from loginkit.core.models import OAuthVersion
 from loginkit.emulator.app_readiness import V1_CALL
 from loginkit.emulator.migration_check import DAY, migration_findings
 from loginkit.emulator.runtime import admin, record_call
@@ -146,11 +147,7 @@ async def v1_authorize(request: Request) -> Response:
     body = await _json_body(request)
     keys = ("client_key", "redirect_uri", "scope", "state", "response_type")
     params = {k: body[k] for k in keys if isinstance(body.get(k), str)}
-    try:
-        auth = await service(request).validate_v1_authorize(params)
-    except AuthorizePageError as exc:
-        raise InvalidRequest(f"{exc.param}: {exc.detail}") from exc
-    return await decide(request, body, auth)
+    return await decide(request, body, params, OAuthVersion.V1)
 
 
 @_admin
