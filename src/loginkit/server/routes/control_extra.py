@@ -12,7 +12,7 @@ from starlette.routing import Route
 from loginkit.core.errors import InvalidRequest
 from loginkit.emulator.faults import fault_from_fields
 from loginkit.emulator.runtime import admin, admin_store
-from loginkit.emulator.seed_state import export_state
+from loginkit.emulator.seed import export_state
 from loginkit.server.routes.control import _admin, _json_body
 
 __all__ = ["routes"]
@@ -49,7 +49,9 @@ async def clear_faults(request: Request) -> Response:
 @_admin
 async def export(request: Request) -> Response:
     runtime = admin(request)
-    return JSONResponse(await export_state(runtime.store, runtime.known_secrets))
+    with_secrets = request.query_params.get("include_secrets", "") in ("1", "true")
+    state = await export_state(runtime.store, runtime.known_secrets, include_secrets=with_secrets)
+    return JSONResponse(state)
 
 
 @_admin

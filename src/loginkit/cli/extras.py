@@ -1,0 +1,41 @@
+"""Features that come with a ``loginkit[EXTRA]`` install: a one-line error when one is missing."""
+
+from __future__ import annotations
+
+import importlib
+
+import click
+
+from loginkit.config import Settings
+
+__all__ = ["EXTRAS", "require_extra", "require_extras_for"]
+
+EXTRAS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "postgres": ("PostgreSQL support", ("asyncpg",)),
+    "redis": ("Redis-shared rate limits (--redis-url)", ("redis",)),
+    "gateway": ("The gateway (REST and MCP)", ("mcp", "jsonpath_ng")),
+    "workflow": ("The workflow runner", ("jsonschema", "jsonpath_ng")),
+}
+"""extra → (the feature it brings, the modules it installs)."""
+
+
+def require_extra(extra: str) -> None:
+    """Raise a one-line ``ClickException`` unless the modules of ``extra`` import."""
+    feature, modules = EXTRAS[extra]
+    for module in modules:
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            raise click.ClickException(
+                f"{feature} needs the {extra} extra: pip install 'loginkit[{extra}]'"
+            ) from None
+
+
+def require_extras_for(settings: Settings, *, gateway: bool = False) -> None:
+    """The extras the features ``settings`` (and ``gateway``) ask for."""
+    if not settings.database_url.startswith("sqlite"):
+        require_extra("postgres")
+    if settings.redis_url is not None:
+        require_extra("redis")
+    if gateway:
+        require_extra("gateway")
