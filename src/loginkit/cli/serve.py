@@ -11,10 +11,12 @@ import contextlib
 import logging
 import os
 import socket
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import click
+from uvicorn.supervisors import Multiprocess
 
 from loginkit.cli.extras import require_extras_for
 from loginkit.cli.options import settings_from_context, settings_options
@@ -31,6 +33,7 @@ __all__ = ["WORKER_SETTINGS_ENV", "app_from_env", "serve", "up"]
 
 WORKER_SETTINGS_ENV = "LOGINKIT_WORKER_SETTINGS"
 """The resolved settings (JSON) that ``serve --workers N`` hands its worker processes."""
+WORKER_START_SECONDS = 60
 
 
 def _banner(settings: Settings) -> list[str]:
@@ -132,7 +135,6 @@ def _serve_workers(settings: Settings) -> None:
     import tempfile
 
     import uvicorn
-    from uvicorn.supervisors import Multiprocess
 
     async def check() -> None:
         await (await _start(settings)).close()
@@ -153,8 +155,27 @@ def _serve_workers(settings: Settings) -> None:
             access_log=False,
             lifespan="on",
         )
-        click.echo("\n".join([*_banner(settings), "Ctrl-C to stop."]), err=True)
-        Multiprocess(config, sockets=[sock]).run()
+        banner = "\n".join([*_banner(settings), "Ctrl-C to stop."])
+        _Supervisor(config, [sock], lambda: click.echo(banner, err=True)).run()
+
+
+class _Supervisor(Multiprocess):
+    """uvicorn's supervisor, calling ``on_ready`` once every worker serves."""
+
+    def __init__(
+        self, config: uvicorn.Config, sockets: list[socket.socket], on_ready: Callable[[], None]
+    ) -> None:
+        super().__init__(config, sockets)
+        self.on_ready = on_ready
+
+    def init_processes(self) -> None:
+        super().init_processes()
+        deadline = time.monotonic() + WORKER_START_SECONDS
+        pending = list(self.processes)
+        while pending and not self.signal_queue and time.monotonic() < deadline:
+            pending = [p for p in pending if not p.is_ready(timeout=0.5)]
+        if not pending:
+            self.on_ready()
 
 
 def app_from_env() -> Starlette:
