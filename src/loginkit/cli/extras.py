@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import importlib
+import importlib.util
 
 import click
 
 from loginkit.config import Settings
 
-__all__ = ["EXTRAS", "require_extra", "require_extras_for"]
+__all__ = ["EXTRAS", "missing_extra", "require_extra", "require_extras_for"]
 
 EXTRAS: dict[str, tuple[str, tuple[str, ...]]] = {
     "postgres": ("PostgreSQL support", ("asyncpg",)),
@@ -19,16 +19,24 @@ EXTRAS: dict[str, tuple[str, tuple[str, ...]]] = {
 """extra → (the feature it brings, the modules it installs)."""
 
 
-def require_extra(extra: str) -> None:
-    """Raise a one-line ``ClickException`` unless the modules of ``extra`` import."""
+def missing_extra(extra: str) -> str | None:
+    """What to install when a module of ``extra`` does not import; None when all do."""
     feature, modules = EXTRAS[extra]
     for module in modules:
         try:
-            importlib.import_module(module)
+            found = importlib.util.find_spec(module) is not None  # found, not imported: fast
         except ImportError:
-            raise click.ClickException(
-                f"{feature} needs the {extra} extra: pip install 'loginkit[{extra}]'"
-            ) from None
+            found = False
+        if not found:
+            return f"{feature} needs the {extra} extra: pip install 'loginkit[{extra}]'"
+    return None
+
+
+def require_extra(extra: str) -> None:
+    """Raise a one-line ``ClickException`` unless the modules of ``extra`` import."""
+    problem = missing_extra(extra)
+    if problem is not None:
+        raise click.ClickException(problem)
 
 
 def require_extras_for(settings: Settings, *, gateway: bool = False) -> None:
