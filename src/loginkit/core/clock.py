@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Protocol
 
-__all__ = ["Clock", "FrozenClock", "SystemClock"]
+__all__ = ["Clock", "SystemClock"]
 
 
 class Clock(Protocol):
@@ -26,13 +26,3 @@ class SystemClock:
     def advance(self, seconds: int) -> None:
         self.offset += seconds
 
-
-class FrozenClock(SystemClock):
-    """A clock that moves only when told to."""
-
-    def __init__(self, at: int = 1_700_000_000) -> None:
-        super().__init__()
-        self.at = at
-
-    def now(self) -> int:
-        return self.at + self.offset

@@ -28,7 +28,6 @@ from urllib.parse import parse_qs, urlsplit
 import httpx2
 
 __all__ = [
-    "EmulatorFaultsUnsupported",
     "InProcessEmulator",
     "app_request",
     "authorize_request",
@@ -75,10 +74,6 @@ def code_of(redirect_to: str) -> str:
     return parse_qs(urlsplit(redirect_to).query)["code"][0]
 
 
-class EmulatorFaultsUnsupported(RuntimeError):
-    """This emulator has no ``POST /emulator/faults`` (answered 404)."""
-
-
 @dataclass
 class InProcessEmulator:
     """A running emulator and helpers over its control API (admin token already set)."""
@@ -97,8 +92,6 @@ class InProcessEmulator:
 
     def _call(self, method: str, path: str, json: Any = None) -> Any:
         response = self.control.request(method, path, json=json)
-        if response.status_code == 404 and path == "/emulator/faults":
-            raise EmulatorFaultsUnsupported("this emulator has no /emulator/faults")
         if response.status_code >= 300:
             raise RuntimeError(f"{method} {path}: {response.status_code} {response.text}")
         return response.json()
@@ -144,11 +137,7 @@ class InProcessEmulator:
         status: int | None = None,
         latency_ms: int | None = None,
     ) -> None:
-        """Make the next ``count`` calls to ``endpoint`` fail (or be slow).
-
-        Raises:
-            EmulatorFaultsUnsupported: the emulator has no fault injection.
-        """
+        """Make the next ``count`` calls to ``endpoint`` fail (or be slow)."""
         body: dict[str, Any] = {"endpoint": endpoint, "count": count}
         optional = {"error": error, "status": status, "latency_ms": latency_ms}
         body |= {k: v for k, v in optional.items() if v is not None}
