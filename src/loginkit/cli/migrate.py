@@ -13,7 +13,10 @@ __all__ = ["migrate"]
 
 @click.group()
 def migrate() -> None:
-    """TikTok's v1 → v2 OAuth migration (seed 002)."""
+    """TikTok's v1 → v2 OAuth migration.
+
+    See developers.tiktok.com/bulletin/migration-guidance-oauth-v1.
+    """
 
 
 @migrate.command()

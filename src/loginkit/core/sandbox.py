@@ -1,4 +1,6 @@
-"""Sandbox apps: only their listed target users may authorize (facts §2.4).
+"""Sandbox apps: only their listed target users may authorize.
+
+Seen in practice: github.com/andreaolivato/TikTok-LoginKit-PHP/issues/6.
 
 Anyone else sees TikTok's error page naming ``non_sandbox_target``.
 """

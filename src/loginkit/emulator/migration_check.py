@@ -1,4 +1,5 @@
-"""What an app still has to do to move from v1 to v2 OAuth, per TikTok's migration guide (seed 002).
+"""What an app still has to do to move from v1 to v2 OAuth, per TikTok's migration guide
+(developers.tiktok.com/bulletin/migration-guidance-oauth-v1).
 
 The guide concerns web apps only ("If your app is not configured for web ... you may ignore this
 document"); mobile apps keep v1 until further notice, so for them only mixing is reported.

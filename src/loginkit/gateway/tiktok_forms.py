@@ -1,6 +1,7 @@
 """The form fields TikTok's OAuth endpoints take, keyed by the path a capability consumes.
 
-The capability only says "body: object"; these are the real request schemas (seed 000's
+The capability only says "body: object"; these are the real request schemas (the OpenAPI of
+github.com/api-evangelist/tiktok-for-developers:
 TokenRequest, RefreshTokenRequest and RevokeTokenRequest, plus ``code_verifier`` from TikTok's
 desktop/mobile docs), used for the MCP tools' input schemas and the REST adapter's OpenAPI.
 """
@@ -13,7 +14,9 @@ from typing import Any
 
 TOKEN_PATH = "/v2/oauth/token/"  # noqa: S105 - a URL path, not a password
 REFRESH_ALIAS_PATH = "/v2/oauth/token/refresh/"
-"""Not a TikTok endpoint (wire facts §1, §12): the gateway sends refreshes to TOKEN_PATH."""
+"""Not a TikTok endpoint: TikTok refreshes on /v2/oauth/token/
+(developers.tiktok.com/doc/oauth-user-access-token-management); the gateway sends refreshes to
+TOKEN_PATH."""
 REVOKE_PATH = "/v2/oauth/revoke/"
 
 CREDENTIAL_FIELDS = ("client_key", "client_secret")

@@ -101,7 +101,7 @@ def _app_fields(
     domains = _lines(form, "redirect_domains")
     strict = settings(request).policy.strict_redirect_uris
     uri_problems = redirect_uri_errors(uris, platform, strict=strict)
-    if domains:  # a v1 app that has not registered redirect URIs yet (seed 002)
+    if domains:  # a v1 app without redirect URIs yet (v1 migration guide)
         uri_problems = [p for p in uri_problems if p != NO_REDIRECT_URI]
     errors.extend(f"Redirect URI {p}." for p in uri_problems)
     now = service(request).clock.now()

@@ -129,7 +129,7 @@ def _validated_app_fields(request: Request, body: dict[str, Any]) -> dict[str, A
     problems = redirect_uri_errors(
         uris, platform, strict=settings(request).policy.strict_redirect_uris
     )
-    if domains:  # a v1 app that has not registered redirect URIs yet (seed 002)
+    if domains:  # a v1 app without redirect URIs yet (v1 migration guide)
         problems = [p for p in problems if p != NO_REDIRECT_URI]
     if problems:
         raise InvalidRequest("Invalid redirect_uris: " + "; ".join(problems) + ".")

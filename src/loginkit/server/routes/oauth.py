@@ -46,7 +46,8 @@ async def token(request: Request) -> Response:
 
 @endpoint(Family.OAUTH)
 async def token_refresh_alias(request: Request) -> Response:
-    """Not TikTok's: seed 000 documents this path; TikTok refreshes on /v2/oauth/token/."""
+    """Not TikTok's: the OpenAPI of github.com/api-evangelist/tiktok-for-developers lists this
+    path; TikTok refreshes on /v2/oauth/token/."""
     response = await _authenticated_call(
         request, lambda form: service(request).token(form, default_grant="refresh_token")
     )
