@@ -156,7 +156,10 @@ def _serve_workers(settings: Settings) -> None:
             lifespan="on",
         )
         banner = "\n".join([*_banner(settings), "Ctrl-C to stop."])
-        _Supervisor(config, [sock], lambda: click.echo(banner, err=True)).run()
+        supervisor = _Supervisor(config, [sock], lambda: click.echo(banner, err=True))
+        supervisor.run()
+    if supervisor.failed:
+        raise click.ClickException("a worker process did not start: its error is printed above")
 
 
 class _Supervisor(Multiprocess):
@@ -168,11 +171,17 @@ class _Supervisor(Multiprocess):
         super().__init__(config, sockets)
         self.on_ready = on_ready
 
+        self.failed = False
+
     def init_processes(self) -> None:
         super().init_processes()
         deadline = time.monotonic() + WORKER_START_SECONDS
         pending = list(self.processes)
-        while pending and not self.signal_queue and time.monotonic() < deadline:
+        while pending and not self.signal_queue:
+            if time.monotonic() > deadline or not all(p.process.is_alive() for p in pending):
+                self.failed = True
+                self.should_exit.set()  # ``run`` stops the others instead of restarting this one
+                return
             pending = [p for p in pending if not p.is_ready(timeout=0.5)]
         if not pending:
             self.on_ready()

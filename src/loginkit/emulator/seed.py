@@ -46,6 +46,7 @@ __all__ = [
     "SeedFile",
     "SeedGrant",
     "SeedUser",
+    "app_registration_problems",
     "apply_seed",
     "demo_seed",
     "export_state",

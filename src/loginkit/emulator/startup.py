@@ -15,8 +15,9 @@ from loginkit.config import Settings
 from loginkit.core.clock import SystemClock
 from loginkit.core.service import AuthorizationService
 from loginkit.emulator.runtime import AdminRuntime, start_admin
-from loginkit.emulator.seed import SeedError, SeedFile, apply_seed, demo_seed, load_seed_file
+from loginkit.emulator.seed import SeedError, apply_seed, demo_seed, load_seed_file
 from loginkit.emulator.store import AdminStore
+from loginkit.storage import open_store
 
 __all__ = ["RunningEmulator", "StartupError", "describe_database_error", "start_emulator"]
 
@@ -35,21 +36,11 @@ class RunningEmulator:
         await self.service.store.close()
 
 
-def _seeds(settings: Settings) -> list[tuple[SeedFile, str]]:
-    seeds = []
-    if settings.seed_demo:
-        seeds.append((demo_seed(settings.base_url), "(demo)"))
-    if settings.seed_file is not None:
-        seeds.append((load_seed_file(settings.seed_file), str(settings.seed_file)))
-    return seeds
-
-
 async def start_emulator(settings: Settings) -> RunningEmulator:
     """Open, migrate and seed the database of ``settings``; raises ``StartupError``."""
-    from loginkit.storage import open_store
-
-    try:
-        seeds = _seeds(settings)  # a broken seed file is reported before the database is touched
+    demo = demo_seed(settings.base_url) if settings.seed_demo else None
+    try:  # a broken seed file is reported before the database is touched
+        seed = None if settings.seed_file is None else load_seed_file(settings.seed_file)
     except SeedError as exc:
         raise StartupError(str(exc)) from None
     store = open_store(
@@ -70,11 +61,11 @@ async def start_emulator(settings: Settings) -> RunningEmulator:
     try:
         admin_store = cast(AdminStore, store)
         now = service.clock.now()
-        for seed, source in seeds:
-            if source == "(demo)" and await store.list_apps():
-                continue  # the demo goes into an empty database only
-            await apply_seed(admin_store, seed, now, source=source)
-        admin = await start_admin(service, [seed for seed, _ in seeds])
+        if demo is not None and not await store.list_apps():  # into an empty database only
+            await apply_seed(admin_store, demo, now, source="(demo)")
+        if seed is not None:
+            await apply_seed(admin_store, seed, now, source=str(settings.seed_file))
+        admin = await start_admin(service, [s for s in (demo, seed) if s is not None])
     except SeedError as exc:
         await store.close()
         raise StartupError(str(exc)) from None
