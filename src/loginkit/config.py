@@ -19,7 +19,7 @@ from limits import parse as parse_rate_limit
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from loginkit.core.policy import LifetimeProfile, Policy
+from loginkit.core.policy import IdShapes, LifetimeProfile, Policy, ScopeError
 
 __all__ = ["DEFAULT_DATABASE_URL", "DEV_ADMIN_TOKEN", "ENV_PREFIX", "Group", "Settings"]
 
@@ -137,6 +137,14 @@ class Settings(BaseModel):
     db_timeout: float = setting(
         5.0, "Seconds to connect, wait for a pooled connection or run a statement.", ge=0.1
     )
+    secret_key: str | None = setting(
+        None,
+        "Key of the stored client-secret hashes (HMAC-SHA-256), the same for every process "
+        "sharing a PostgreSQL database (required there); unset with SQLite: a key file beside "
+        "the database file, made on first start.",
+        group=Group.INTERNAL,
+        repr=False,
+    )
     max_body_bytes: int = setting(
         16_384, "Largest form body accepted on the OAuth endpoints.", group=Group.INTERNAL, ge=1
     )
@@ -172,7 +180,8 @@ class Settings(BaseModel):
     )
     require_pkce_for_web: bool = setting(
         _POLICY.require_pkce_for_web,
-        "Refuse web authorize requests without PKCE.",
+        "Refuse web apps' authorize requests without an S256 code_challenge, as TikTok does in "
+        "practice.",
         group=Group.POLICY,
     )
     revoke_grant_on_refresh_reuse: bool = setting(
@@ -190,7 +199,22 @@ class Settings(BaseModel):
         env="LOGINKIT_STRICT",
     )
     oauth_errors_http_200: bool = setting(
-        False, "Answer OAuth errors with HTTP 200, as TikTok was seen doing.", group=Group.POLICY
+        _POLICY.oauth_errors_http_200,
+        "Answer /v2/oauth/token/ and /v2/oauth/revoke/ errors with HTTP 200, as TikTok does in "
+        "practice (429 and 5xx stay real); --no-... gives 400/401.",
+        group=Group.POLICY,
+    )
+    scope_error: ScopeError = setting(
+        _POLICY.scope_error,
+        "The Display API's answer to a field whose scope was not granted: scope_not_authorized "
+        "(401, as TikTok does) or scope_permission_missed (400).",
+        group=Group.POLICY,
+    )
+    id_shapes: IdShapes = setting(
+        _POLICY.id_shapes,
+        "Shapes of tokens, codes and open_ids: tiktok (as issued today) or classic (the docs' "
+        "examples).",
+        group=Group.POLICY,
     )
 
     # ---- gateway / up -----------------------------------------------------------------------

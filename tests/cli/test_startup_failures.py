@@ -12,8 +12,12 @@ from tests.support.emulator import free_port
 POSTGRES = "postgresql://postgres@127.0.0.1:5432"
 
 
+KEY = {"LOGINKIT_SECRET_KEY": "a-test-key-of-thirty-two-characters!"}
+"""PostgreSQL needs a secret key for the client-secret hashes; each test gives one."""
+
+
 def serve(*args: str) -> str:
-    return error_line(loginkit("serve", "--port", str(free_port()), *args))
+    return error_line(loginkit("serve", "--port", str(free_port()), *args, env=KEY))
 
 
 # ---- SQLite -------------------------------------------------------------------------------------

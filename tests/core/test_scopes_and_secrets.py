@@ -3,6 +3,8 @@ from __future__ import annotations
 import os
 import re
 
+import pytest
+
 from loginkit.core import secrets
 from loginkit.core.scopes import (
     SCOPES,
@@ -74,6 +76,23 @@ def test_hashes_and_derived_ids() -> None:
     assert a != secrets.derive_id("k", "open_id", "app2", "user1")
     assert a != secrets.derive_id("other", "open_id", "app1", "user1")
     assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", a)
+
+
+def test_client_secrets_are_keyed_hashes_and_old_hashes_are_reported_outdated() -> None:
+    hasher = secrets.SecretHasher(b"k" * 32)
+    stored = hasher.hash("s3cret-s3cret-s3cret")
+    assert stored.startswith("hmac-sha256:") and stored != secrets.SecretHasher(b"j" * 32).hash(
+        "s3cret-s3cret-s3cret"
+    )
+    assert hasher.check("s3cret-s3cret-s3cret", stored) == secrets.SecretCheck(True, False)
+    assert hasher.check("wrong", stored) == secrets.SecretCheck(False, False)
+    unkeyed = secrets.hash_secret("s3cret-s3cret-s3cret")
+    for old in ("sha256:" + unkeyed, unkeyed):  # marked by revision 0005, or an old export
+        assert hasher.check("s3cret-s3cret-s3cret", old) == secrets.SecretCheck(True, True)
+        assert not hasher.check("wrong", old).matches
+    assert hasher.key_check_value() != secrets.SecretHasher(b"j" * 32).key_check_value()
+    with pytest.raises(ValueError, match="16 bytes"):
+        secrets.SecretHasher(b"short")
 
 
 def test_a_forked_child_never_repeats_its_parents_random_values() -> None:

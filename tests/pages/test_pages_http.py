@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from loginkit.core.webhooks import SIGNATURE_HEADER, verify_signature
+from loginkit.storage.secret_key import key_file_path
 from tests.pages.conftest import LoopbackApp
 from tests.pages.portal_client import Portal, csrf_of, save_app_settings
 from tests.support.emulator import EmulatorProcess, run_emulator
@@ -336,7 +337,11 @@ def test_an_export_loaded_with_serve_seed_keeps_apps_users_grants_and_tokens(
     assert exported["client_secret_hash"] and token["access_token"] not in json.dumps(state)
     seed = tmp_path / "seed.yaml"
     seed.write_text(yaml.safe_dump(state))
-    with run_emulator(tmp_path, "--seed", str(seed), "--no-demo") as restored:
+    # A client secret's keyed hash verifies only under the key it was made with.
+    key_file = key_file_path(fresh_emulator.database_url)
+    assert key_file is not None
+    same_key = {"LOGINKIT_SECRET_KEY": key_file.read_text().strip()}
+    with run_emulator(tmp_path, "--seed", str(seed), "--no-demo", env=same_key) as restored:
         info = httpx2.get(
             f"{restored.base_url}/v2/user/info/?fields=display_name",
             headers={"Authorization": f"Bearer {token['access_token']}"},

@@ -7,7 +7,7 @@ from typing import Any
 import httpx2
 import pytest
 
-from tests.server.helpers import query_of
+from tests.server.helpers import pkce_params, query_of
 from tests.support.emulator import EmulatorProcess
 
 
@@ -23,7 +23,7 @@ def _query(app: dict[str, Any], **changes: str | None) -> dict[str, str]:
         "scope": "user.info.basic",
         "redirect_uri": app["redirect_uris"][0],
         "state": "xyz",
-    } | changes
+    } | pkce_params() | changes
     return {k: v for k, v in query.items() if v is not None}
 
 
@@ -38,6 +38,7 @@ def _query(app: dict[str, Any], **changes: str | None) -> dict[str, str]:
         ({"scope": "user.info.basic user.info.profile"}, "scope"),
         ({"scope": "no.such.scope"}, "scope"),
         ({"code_challenge": "too-short"}, "code_challenge"),
+        ({"code_challenge": None, "code_challenge_method": None}, "code_challenge"),
         ({"code_challenge": "a" * 64, "code_challenge_method": "plain"}, "code_challenge"),
     ],
 )
@@ -74,7 +75,7 @@ def _authorize(emulator: EmulatorProcess, app: dict[str, Any], **body: Any) -> h
         "scope": "user.info.basic,user.info.profile",
         "state": "s-1",
         "response_type": "code",
-    } | body
+    } | pkce_params() | body
     return emulator.http.post("/emulator/authorize", json=payload)
 
 

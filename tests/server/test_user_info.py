@@ -57,11 +57,13 @@ def test_fields_outside_the_tokens_scopes_are_refused(emulator: EmulatorProcess)
     app = emulator.create_app()
     token = _token(emulator, app, emulator.create_user(), ["user.info.basic"])
     response = user_info(emulator, token, "open_id,follower_count")
-    assert response.status_code == 400
+    assert response.status_code == 401
     body = response.json()
     assert body["data"] == {}
-    assert body["error"]["code"] == "scope_permission_missed"
-    assert "user.info.stats" in body["error"]["message"]
+    assert body["error"]["code"] == "scope_not_authorized"
+    assert body["error"]["message"] == (
+        "The user did not authorize the scope required for completing this request."
+    )
     assert response.headers["x-tt-logid"] == body["error"]["log_id"]
 
 

@@ -72,7 +72,7 @@ def test_errors_are_logged_with_their_log_id(emulator: EmulatorProcess) -> None:
     lines = emulator.log_entries(until=lambda lines: any(e.get("log_id") == log_id for e in lines))
     entry = next(e for e in lines if e.get("log_id") == log_id)
     assert entry["outcome"] == "invalid_request"
-    assert entry["status"] == 400
+    assert entry["status"] == 200  # TikTok answers OAuth errors with 200
     assert entry["path"] == "/v2/oauth/token/"
 
 
@@ -80,21 +80,19 @@ def test_healthz(emulator: EmulatorProcess) -> None:
     assert httpx2.get(f"{emulator.base_url}/healthz").json() == {"status": "ok"}
 
 
-def test_tiktoks_http_200_error_quirk_can_be_switched_on(tmp_path: Path) -> None:
-    with run_emulator(tmp_path, "--oauth-errors-http-200") as emulator:
+def test_tiktoks_http_200_error_quirk_can_be_switched_off(tmp_path: Path) -> None:
+    with run_emulator(tmp_path, "--no-oauth-errors-http-200") as emulator:
         response = _post(emulator, "/v2/oauth/token/", b"grant_type=client_credentials")
-        assert_oauth_error(response, "invalid_request", 200)
+        assert_oauth_error(response, "invalid_request", 400, http_200=False)
 
 
 def test_repeated_client_authentication_failures_are_throttled(tmp_path: Path) -> None:
     with run_emulator(tmp_path) as emulator:
         app = emulator.create_app()
         body = f"client_key={app['client_key']}&client_secret=wrong&grant_type=client_credentials"
-        statuses = [
-            _post(emulator, "/v2/oauth/token/", body.encode()).status_code for _ in range(11)
-        ]
-        assert statuses[:10] == [401] * 10
-        assert statuses[10] == 429
+        answers = [_post(emulator, "/v2/oauth/token/", body.encode()) for _ in range(11)]
+        assert [a.json()["error"] for a in answers[:10]] == ["invalid_client"] * 10
+        assert answers[10].status_code == 429
         throttled = _post(emulator, "/v2/oauth/token/", body.encode())
         assert_oauth_error(throttled, "rate_limit_exceeded", 429)
         assert int(throttled.headers["retry-after"]) > 0

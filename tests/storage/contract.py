@@ -11,6 +11,13 @@ import pytest
 from loginkit.core.models import App, AuthorizationCode, Grant, Platform, Token, TokenKind, User
 from loginkit.core.secrets import hash_secret, new_id
 from loginkit.core.store import AlreadyExists, Store
+from loginkit.emulator.records import (
+    AppSettings,
+    DeliveryAttempt,
+    DeliveryStatus,
+    WebhookDelivery,
+)
+from loginkit.emulator.store import AdminStore
 
 NOW = 1_700_000_000
 
@@ -51,11 +58,26 @@ def make_token(kind: TokenKind, grant: Grant | None = None, expires_at: int = NO
     )
 
 
+def make_delivery(created_at: int, client_key: str = "awcontract000001") -> WebhookDelivery:
+    return WebhookDelivery(
+        delivery_id=new_id(),
+        client_key=client_key,
+        event="authorization.removed",
+        url="https://a.example/hook",
+        body='{"event": "authorization.removed"}',
+        created_at=created_at,
+    )
+
+
 class StoreContract:
-    """Every backend must pass these. Subclasses provide the ``store`` fixture."""
+    """Every backend must pass these. Subclasses provide the ``store`` fixture.
+
+    The stores implement ``AdminStore`` (the portal's and the control API's methods on top of
+    the core's ``Store``), so the fixture is typed as that.
+    """
 
     @pytest.fixture
-    async def store(self) -> AsyncIterator[Store]:
+    async def store(self) -> AsyncIterator[AdminStore]:
         raise NotImplementedError
         yield  # pragma: no cover
 
@@ -179,3 +201,131 @@ class StoreContract:
         await store.add_token(token)
         assert await store.get_token(hash_secret(raw)) == token
         assert await store.get_token(raw) is None
+
+    # ---- client secrets at rest -------------------------------------------------------------
+
+    async def test_a_secret_hash_is_rewritten_only_if_unchanged(self, store: Store) -> None:
+        app = make_app()
+        await store.create_app(app)
+        await store.rehash_client_secret(app.client_key, "sha256:stale", "hmac-sha256:lost")
+        assert (await store.get_app(app.client_key)) == app  # rotated meanwhile: left alone
+        await store.rehash_client_secret(app.client_key, app.secret_hash, "hmac-sha256:new")
+        assert (await store.get_app(app.client_key)) == replace(app, secret_hash="hmac-sha256:new")
+
+    async def test_the_first_secret_key_check_stays(self, store: Store) -> None:
+        first = await store.claim_secret_key_check("check-a")
+        assert await store.claim_secret_key_check("check-b") == first
+        await store.reset()
+        assert await store.claim_secret_key_check("check-c") == first
+
+    # ---- the portal's and the control API's methods (``AdminStore``) -------------------------
+
+    async def test_app_settings_round_trip(self, store: AdminStore) -> None:
+        app = make_app()
+        await store.create_app(app)
+        assert await store.get_app_settings(app.client_key) is None
+        settings = AppSettings(app.client_key, webhook_secret="w" * 32)
+        await store.save_app_settings(settings)
+        assert await store.get_app_settings(app.client_key) == settings
+        changed = replace(
+            settings, webhook_url="https://a.example/hook", sandbox=True, sandbox_targets=("u1",)
+        )
+        await store.save_app_settings(changed)
+        assert await store.get_app_settings(app.client_key) == changed
+
+    async def test_users_are_updated_and_deleted_with_their_grants(self, store: AdminStore) -> None:
+        grant, code = await self._grant(store)
+        token = make_token(TokenKind.ACCESS, grant)
+        await store.add_token(token)
+        user = await store.get_user(grant.user_id)
+        assert user is not None
+        renamed = replace(user, display_name="Renamed", is_verified=True, follower_count=9)
+        assert await store.update_user(renamed)
+        assert await store.get_user(user.user_id) == renamed
+        other = make_user(f"o{new_id()[:8]}")
+        await store.create_user(other)
+        with pytest.raises(AlreadyExists):
+            await store.update_user(replace(other, username=user.username))
+        assert not await store.update_user(make_user("nobody"))
+        assert await store.delete_user(user.user_id)
+        assert await store.get_user(user.user_id) is None
+        assert await store.get_grant(grant.grant_id) is None
+        assert await store.get_code(code.code_hash) is None
+        assert await store.get_token(token.token_hash) is None
+        assert not await store.delete_user(user.user_id)
+
+    async def test_grants_are_listed_newest_first_with_their_tokens(
+        self, store: AdminStore
+    ) -> None:
+        older, _ = await self._grant(store)
+        newer = replace(older, grant_id=new_id(), created_at=NOW + 10)
+        await store.create_grant(
+            newer,
+            AuthorizationCode(
+                code_hash=hash_secret(new_id()),
+                grant_id=newer.grant_id,
+                client_key=newer.client_key,
+                user_id=newer.user_id,
+                redirect_uri="https://a.example/cb/",
+                scopes=newer.scopes,
+                expires_at=NOW + 300,
+            ),
+        )
+        someone_else, _ = await self._grant(store)
+        assert await store.get_grant(older.grant_id) == older
+        mine = await store.list_grants(user_id=older.user_id)
+        assert [g.grant_id for g in mine] == [newer.grant_id, older.grant_id]
+        by_app = await store.list_grants(client_key=older.client_key)
+        assert {g.grant_id for g in by_app} == {
+            older.grant_id,
+            newer.grant_id,
+            someone_else.grant_id,
+        }
+        assert await store.list_grants(client_key="awnobody00000000") == []
+        await store.revoke_grant(older.grant_id, NOW + 20)
+        revoked = await store.get_grant(older.grant_id)
+        assert revoked is not None and revoked.revoked_at == NOW + 20
+        tokens = [make_token(TokenKind.ACCESS, older), make_token(TokenKind.REFRESH, newer)]
+        for token in [*tokens, make_token(TokenKind.ACCESS, someone_else)]:
+            await store.add_token(token)
+        listed = await store.list_grant_tokens([older.grant_id, newer.grant_id])
+        assert {t.token_hash for t in listed} == {t.token_hash for t in tokens}
+        assert await store.list_grant_tokens([]) == []
+
+    async def test_webhook_deliveries_are_saved_and_listed_newest_first(
+        self, store: AdminStore
+    ) -> None:
+        first, second = make_delivery(NOW), make_delivery(NOW + 1)
+        await store.save_delivery(first)
+        await store.save_delivery(second)
+        attempted = replace(
+            first,
+            status=DeliveryStatus.DELIVERED,
+            attempts=(DeliveryAttempt(NOW + 2, 500, "server error"), DeliveryAttempt(NOW + 3, 200)),
+        )
+        await store.save_delivery(attempted)
+        assert await store.list_deliveries() == [second, attempted]
+        assert await store.list_deliveries(limit=1) == [second]
+
+    async def test_deleting_an_app_deletes_its_settings_and_deliveries(
+        self, store: AdminStore
+    ) -> None:
+        app = make_app()
+        await store.create_app(app)
+        await store.save_app_settings(AppSettings(app.client_key, webhook_secret="w" * 32))
+        await store.save_delivery(make_delivery(NOW))
+        grant, code = await self._grant(store)
+        assert await store.delete_app(app.client_key)
+        assert await store.get_app_settings(app.client_key) is None
+        assert await store.list_deliveries() == []
+        assert await store.get_grant(grant.grant_id) is None
+        assert await store.get_code(code.code_hash) is None
+
+    async def test_reset_empties_the_portal_records_too(self, store: AdminStore) -> None:
+        app = make_app()
+        await store.create_app(app)
+        await store.save_app_settings(AppSettings(app.client_key, webhook_secret="w" * 32))
+        await store.save_delivery(make_delivery(NOW))
+        await store.reset()
+        assert await store.get_app_settings(app.client_key) is None
+        assert await store.list_deliveries() == []

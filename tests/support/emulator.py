@@ -17,7 +17,13 @@ from typing import Any
 
 import httpx2
 
-from loginkit.testing.emulator import app_request, authorize_request, code_of, user_request
+from loginkit.testing.emulator import (
+    PkceVerifiers,
+    app_request,
+    authorize_request,
+    code_of,
+    user_request,
+)
 
 
 def free_port() -> int:
@@ -37,6 +43,7 @@ class EmulatorProcess:
     process: subprocess.Popen[bytes]
     log_path: Path
     http: httpx2.Client = field(init=False)
+    verifiers: PkceVerifiers = field(default_factory=PkceVerifiers, init=False)
 
     def __post_init__(self) -> None:
         self.http = httpx2.Client(
@@ -59,12 +66,28 @@ class EmulatorProcess:
         return result
 
     def authorize(
-        self, app: dict[str, Any], user: dict[str, Any], scopes: Sequence[str], **extra: Any
+        self,
+        app: dict[str, Any],
+        user: dict[str, Any],
+        scopes: Sequence[str],
+        *,
+        pkce: bool = True,
+        **extra: Any,
     ) -> str:
-        """Approve ``scopes`` as ``user``; returns the authorization code (URL-decoded)."""
+        """Approve ``scopes`` as ``user``; returns the authorization code (URL-decoded).
+
+        Sends a fresh S256 challenge unless ``extra`` has one or ``pkce`` is False; the verifier
+        is ``code_verifier_for(code)``.
+        """
         extra.setdefault("state", "st")
+        verifier = self.verifiers.challenge(extra, pkce)
         body = authorize_request(user, app, scopes, **extra)
-        return code_of(self.control("POST", "/emulator/authorize", body)["redirect_to"])
+        redirect_to = self.control("POST", "/emulator/authorize", body)["redirect_to"]
+        self.verifiers.remember(redirect_to, verifier)
+        return code_of(redirect_to)
+
+    def code_verifier_for(self, code: str) -> str | None:
+        return self.verifiers.verifier_for(code)
 
     def log_entries(
         self, until: Callable[[list[dict[str, Any]]], bool], timeout: float = 5.0

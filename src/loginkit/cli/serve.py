@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     import uvicorn
     from starlette.applications import Starlette
 
-    from loginkit.emulator.startup import RunningEmulator
+    from loginkit.server.startup import RunningEmulator
 
 __all__ = ["WORKER_SETTINGS_ENV", "app_from_env", "serve", "up"]
 
@@ -59,7 +59,7 @@ def _banner(settings: Settings) -> list[str]:
 
 
 async def _start(settings: Settings) -> RunningEmulator:
-    from loginkit.emulator.startup import StartupError, start_emulator
+    from loginkit.server.startup import StartupError, start_emulator
 
     try:
         return await start_emulator(settings)

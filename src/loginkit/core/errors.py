@@ -1,8 +1,13 @@
-"""TikTok's OAuth and Display API errors.
+"""TikTok's OAuth and Display API errors: the one table of codes, HTTP statuses and wire texts.
 
 Every refusal the emulator makes is one of these classes. Each carries TikTok's wire code, the
 HTTP status we answer with, and a public description; ``detail`` is an internal explanation that is
-logged (and shown on developer-facing pages) but never sent in an API body.
+logged (and shown on developer-facing pages) but never sent in an API body. The fault board, the
+rate limits, the auth-failure throttle and the body limits take their errors from here.
+
+Sources: https://developers.tiktok.com/doc/oauth-error-handling and
+https://developers.tiktok.com/doc/tiktok-api-v2-error-handling; texts TikTok answers in practice
+where they differ from the docs' examples are cited where they are defined.
 """
 
 from __future__ import annotations
@@ -13,6 +18,9 @@ __all__ = [
     "AccessDenied",
     "AccessTokenInvalid",
     "ApiError",
+    "ApiInternalError",
+    "ApiRateLimited",
+    "ApiUnavailable",
     "AuthorizePageError",
     "InvalidClient",
     "InvalidGrant",
@@ -22,12 +30,16 @@ __all__ = [
     "LoginKitError",
     "OAuthError",
     "RateLimited",
+    "RequestTooLarge",
+    "ScopeNotAuthorized",
     "ScopePermissionMissed",
     "ServerError",
     "TemporarilyUnavailable",
     "UnauthorizedClient",
     "UnsupportedGrantType",
     "UnsupportedResponseType",
+    "default_code",
+    "error_class",
 ]
 
 
@@ -37,6 +49,11 @@ class LoginKitError(Exception):
     code: ClassVar[str] = "server_error"
     status: ClassVar[int] = 500
     default_description: ClassVar[str] = "Internal error."
+    retry_after: int | None = None
+    """Seconds, sent as ``Retry-After`` (rate limits only)."""
+    exact_status: ClassVar[bool] = False
+    """Answer ``status`` even where the policy answers OAuth errors with 200 (a fault that names
+    its status)."""
 
     def __init__(self, description: str | None = None, *, detail: str | None = None) -> None:
         self.description = description or self.default_description
@@ -56,7 +73,6 @@ class OAuthError(LoginKitError):
     code = "invalid_request"
     status = 400
     default_description = "The request parameters are malformed."
-    retry_after: int | None = None
 
     def to_body(self, log_id: str) -> dict[str, str]:
         return {"error": self.code, "error_description": self.description, "log_id": log_id}
@@ -74,13 +90,31 @@ class InvalidRequest(OAuthError):
         name = param.replace("_", " ").capitalize()
         return cls(f"{name} is missed in request.", detail=f"missing parameter {param!r}")
 
+    @classmethod
+    def not_form(cls, detail: str) -> InvalidRequest:
+        """A body that is not ``application/x-www-form-urlencoded``, or a duplicated
+        Content-Type header: TikTok's text, backticks included, as integrators report it
+        (https://developers.tiktok.com/doc/oauth-user-access-token-management asks for form
+        bodies)."""
+        return cls(
+            "Only `application/x-www-form-urlencoded` is accepted as Content-Type.", detail=detail
+        )
+
+
+class RequestTooLarge(InvalidRequest):
+    """A body over the size limit (ours: TikTok documents none)."""
+
+    status = 413
+
 
 class InvalidClient(OAuthError):
-    """Client authentication failed: unknown client_key or wrong client_secret (alike)."""
+    """Client authentication failed: unknown client_key or wrong client_secret (alike).
+
+    The text is the one TikTok answers in practice (integrators' troubleshooting notes)."""
 
     code = "invalid_client"
     status = 401
-    default_description = "Client key or client secret is invalid."
+    default_description = "Client key or secret is incorrect."
 
 
 class InvalidGrant(OAuthError):
@@ -145,6 +179,11 @@ class RateLimited(OAuthError):
         super().__init__(description)
         self.retry_after = max(1, retry_after)
 
+    @classmethod
+    def auth_failures(cls, retry_after: int) -> RateLimited:
+        """Too many failed client authentications (ours: TikTok documents no such limit)."""
+        return cls(retry_after, "Too many failed client authentications. Please retry later.")
+
 
 # ---- Display API: {"data": {}, "error": {"code", "message", "log_id"}} -----------------------
 
@@ -164,12 +203,27 @@ class ApiError(LoginKitError):
 
 
 class AccessTokenInvalid(ApiError):
+    """A missing, unknown, expired or revoked token: the message TikTok answers in practice
+    (the docs' table shows another example string)."""
+
     code = "access_token_invalid"
     status = 401
-    default_description = "Access token is invalid, please refresh token and retry"
+    default_description = "The access token is invalid or not found in the request."
+
+
+class ScopeNotAuthorized(ApiError):
+    """A requested field whose scope the user did not grant, as TikTok answers in practice."""
+
+    code = "scope_not_authorized"
+    status = 401
+    default_description = (
+        "The user did not authorize the scope required for completing this request."
+    )
 
 
 class ScopePermissionMissed(ApiError):
+    """The scope-gap answer of TikTok's error table (no capture of it exists)."""
+
     code = "scope_permission_missed"
     status = 400
     default_description = "Some fields need additional scopes."
@@ -179,6 +233,70 @@ class InvalidParams(ApiError):
     code = "invalid_params"
     status = 400
     default_description = "Invalid parameters."
+
+
+class ApiRateLimited(ApiError):
+    """Over the Display API's per-client limit (600 requests per minute, documented)."""
+
+    code = "rate_limit_exceeded"
+    status = 429
+    default_description = "Too many requests. Please retry later."
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__()
+        self.retry_after = max(1, retry_after)
+
+
+class ApiInternalError(ApiError):
+    pass
+
+
+class ApiUnavailable(ApiError):
+    """Storage is unreachable (ours: TikTok's table has no 503 code)."""
+
+    code = "internal_error"
+    status = 503
+    default_description = "The service is temporarily unavailable. Please retry later."
+
+
+_OAUTH_ERRORS: tuple[type[OAuthError], ...] = (
+    InvalidRequest,
+    InvalidClient,
+    InvalidGrant,
+    InvalidScope,
+    UnauthorizedClient,
+    UnsupportedGrantType,
+    UnsupportedResponseType,
+    AccessDenied,
+    RateLimited,
+    ServerError,
+    TemporarilyUnavailable,
+)
+_API_ERRORS: tuple[type[ApiError], ...] = (
+    AccessTokenInvalid,
+    InvalidParams,
+    ScopeNotAuthorized,
+    ScopePermissionMissed,
+    ApiRateLimited,
+    ApiInternalError,
+)
+
+
+def error_class(code: str, *, api: bool) -> type[LoginKitError] | None:
+    """The class of TikTok's error ``code`` on the OAuth endpoints or (``api``) the Display API."""
+    table: tuple[type[LoginKitError], ...] = _API_ERRORS if api else _OAUTH_ERRORS
+    return next((kind for kind in table if kind.code == code), None)
+
+
+def default_code(status: int, *, api: bool) -> str:
+    """The code TikTok pairs with ``status`` (the first of the table; 5xx: the server error)."""
+    table: tuple[type[LoginKitError], ...] = _API_ERRORS if api else _OAUTH_ERRORS
+    if status == 503 and not api:
+        return TemporarilyUnavailable.code
+    if status >= 500:
+        return ApiInternalError.code if api else ServerError.code
+    match = next((kind for kind in table if kind.status == status), None)
+    return match.code if match else (InvalidParams.code if api else InvalidRequest.code)
 
 
 # ---- Authorize page: never redirected, shown to the user ------------------------------------

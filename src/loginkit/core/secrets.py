@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import os
@@ -10,10 +11,16 @@ import string
 import threading
 import time
 import uuid
+from dataclasses import dataclass
 from functools import lru_cache
 
+from loginkit.core.policy import IdShapes
+
 __all__ = [
+    "SecretCheck",
+    "SecretHasher",
     "derive_id",
+    "derive_open_id",
     "hash_secret",
     "new_access_token",
     "new_client_access_token",
@@ -84,26 +91,42 @@ def _random_below(bound: int) -> int:
             return value % bound
 
 
-def new_access_token() -> str:
-    """``act.`` + 64 alphanumerics (381 random bits)."""
-    return "act." + _random_alnum(64)
+REGION = "va"
+"""The data-centre suffix of TikTok's tokens and codes (``va``, ``e1``, ``u1`` are seen)."""
 
 
-def new_refresh_token() -> str:
-    return "rft." + _random_alnum(64)
+def _user_token(prefix: str, shapes: IdShapes) -> str:
+    if shapes is IdShapes.CLASSIC:
+        return prefix + _random_alnum(64)  # 381 random bits
+    # As TikTok issues them today: ``act.`` + 60 alphanumerics + ``!6509.va`` (72 characters;
+    # 357 random bits in the alphanumerics).
+    return f"{prefix}{_random_alnum(60)}!{_random_below(10_000):04d}.{REGION}"
+
+
+def new_access_token(shapes: IdShapes = IdShapes.TIKTOK) -> str:
+    """``act.`` + 60 alphanumerics + ``!1234.va`` (``classic``: + 64 alphanumerics)."""
+    return _user_token("act.", shapes)
+
+
+def new_refresh_token(shapes: IdShapes = IdShapes.TIKTOK) -> str:
+    return _user_token("rft.", shapes)
 
 
 def new_client_access_token() -> str:
     return "clt." + _random_alnum(64)
 
 
-def new_code() -> str:
-    """An authorization code shaped like TikTok's (``...ELY*0!6410``, ``...Iw*1!6431.u1``).
+def new_code(shapes: IdShapes = IdShapes.TIKTOK) -> str:
+    """An authorization code shaped like TikTok's (``…Qdjg*v!4423.va``).
 
-    The ``*``, ``!`` and ``.`` make a client that forgets to URL-decode the callback fail here as
-    it would against TikTok.
+    Today's codes are 230 characters of the base64url alphabet (1320 random bits); ``classic``
+    ones 64 alphanumerics. The ``*``, ``!`` and ``.`` make a client that forgets to URL-decode
+    the callback fail here as it would against TikTok.
     """
-    return f"{_random_alnum(64)}*{_random_below(10)}!{_random_below(10_000):04d}.e1"
+    if shapes is IdShapes.CLASSIC:
+        return f"{_random_alnum(64)}*{_random_below(10)}!{_random_below(10_000):04d}.e1"
+    body = base64.urlsafe_b64encode(_random_bytes.take(165)).decode("ascii")  # 220 characters
+    return f"{body}*{_random_alnum(1)}!{_random_below(10_000):04d}.{REGION}"
 
 
 def new_client_key() -> str:
@@ -126,16 +149,58 @@ def new_log_id(now: float | None = None) -> str:
 
 
 def hash_secret(value: str) -> str:
-    """The stored form of a token or client secret.
+    """The stored form of a token or authorization code: its SHA-256.
 
-    Every value we hash is ours and carries ≥ 238 random bits, so a fast SHA-256 is as safe as a
-    slow password hash here, and keeps token look-ups to one indexed read.
+    Every token and code is ours and carries ≥ 238 random bits, so a fast SHA-256 is as safe as
+    a slow password hash here, and keeps token look-ups to one indexed read. Client secrets are
+    stored by ``SecretHasher`` instead: seed files let people choose them by hand.
     """
     return hashlib.sha256(value.encode("utf-8")).hexdigest()
 
 
 def secret_matches(presented: str, stored_hash: str) -> bool:
     return hmac.compare_digest(hash_secret(presented), stored_hash)
+
+
+@dataclass(frozen=True, slots=True)
+class SecretCheck:
+    matches: bool
+    outdated: bool
+    """The stored hash is in the old, unkeyed format: store ``SecretHasher.hash`` of it again."""
+
+
+class SecretHasher:
+    """The stored form of client secrets: HMAC-SHA-256 under a key kept outside the database.
+
+    A copy of the database alone (a SQLite file, a ``pg_dump``) then allows no offline guess of
+    a hand-chosen secret. Hashes written before the key existed are bare SHA-256, marked
+    ``sha256:`` by revision 0005 (an unmarked 64-hex value, as older seed-file exports hold, is
+    read the same way); they still authenticate, and are reported outdated so that the caller
+    rewrites them.
+    """
+
+    SCHEME = "hmac-sha256:"
+    UNKEYED = "sha256:"
+    MIN_KEY_BYTES = 16
+    _CHECK_LABEL = b"loginkit secret key check"
+
+    def __init__(self, key: bytes) -> None:
+        if len(key) < self.MIN_KEY_BYTES:
+            raise ValueError(f"the secret key must be at least {self.MIN_KEY_BYTES} bytes")
+        self._key = key
+
+    def hash(self, secret: str) -> str:
+        return self.SCHEME + hmac.new(self._key, secret.encode(), hashlib.sha256).hexdigest()
+
+    def check(self, presented: str, stored: str) -> SecretCheck:
+        if stored.startswith(self.SCHEME):
+            return SecretCheck(hmac.compare_digest(self.hash(presented), stored), outdated=False)
+        unkeyed = stored.removeprefix(self.UNKEYED)
+        return SecretCheck(secret_matches(presented, unkeyed), outdated=True)
+
+    def key_check_value(self) -> str:
+        """A value that tells whether a database was set up with this key, revealing nothing."""
+        return hmac.new(self._key, self._CHECK_LABEL, hashlib.sha256).hexdigest()
 
 
 @lru_cache(maxsize=65_536)
@@ -146,5 +211,18 @@ def derive_id(instance_secret: str, *parts: str) -> str:
     person has a different open_id per app and one union_id per developer, as on TikTok. Cached:
     the same user asks again on every user-info call.
     """
-    mac = hmac.new(instance_secret.encode(), "\x1f".join(parts).encode(), hashlib.sha256)
-    return str(uuid.UUID(bytes=mac.digest()[:16], version=4))
+    return str(uuid.UUID(bytes=_mac(instance_secret, parts)[:16], version=4))
+
+
+@lru_cache(maxsize=65_536)
+def derive_open_id(instance_secret: str, client_key: str, user_id: str, shapes: IdShapes) -> str:
+    """The stable open_id of (app, user): ``-000`` + 32 characters of ``[A-Za-z0-9_-]`` as TikTok
+    issues them since 2024 (192 bits), or a UUID (``classic``, the docs' examples)."""
+    if shapes is IdShapes.CLASSIC:
+        return derive_id(instance_secret, "open_id", client_key, user_id)
+    digest = _mac(instance_secret, ("open_id", client_key, user_id))
+    return "-000" + base64.urlsafe_b64encode(digest[:24]).decode("ascii")
+
+
+def _mac(instance_secret: str, parts: tuple[str, ...]) -> bytes:
+    return hmac.new(instance_secret.encode(), "\x1f".join(parts).encode(), hashlib.sha256).digest()

@@ -10,35 +10,29 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
 
+from loginkit.core import v1
 from loginkit.core.authorize import AuthorizeRequest, redirect_url, validate_authorize_request
 from loginkit.core.clock import SystemClock
 from loginkit.core.context import Context
-from loginkit.core.errors import (
-    InvalidClient,
-    InvalidRequest,
-    InvalidScope,
-    UnsupportedGrantType,
-)
+from loginkit.core.errors import InvalidClient, InvalidRequest, InvalidScope, UnsupportedGrantType
 from loginkit.core.grants import GRANTS, REQUIRED_PARAMS
-from loginkit.core.models import App, AuthorizationCode, Grant, TokenResponse, User
+from loginkit.core.models import App, AuthorizationCode, Grant, Token, TokenResponse, User
+from loginkit.core.params import require
 from loginkit.core.policy import Policy
 from loginkit.core.revocation import revoke
 from loginkit.core.scopes import BASIC_SCOPE, format_scopes
-from loginkit.core.secrets import hash_secret, new_code, new_id, secret_matches
+from loginkit.core.secrets import SecretHasher, hash_secret, new_code, new_id
 from loginkit.core.store import Store
-from loginkit.core.userinfo import user_info
+from loginkit.core.userinfo import live_access_token, user_info
 
-__all__ = ["AuthorizationService", "GrantRevokedHook", "require"]
+__all__ = ["AuthorizationService", "GrantRevokedHook", "SecretKeyMismatch"]
 
 GrantRevokedHook = Callable[[App, str], Awaitable[None]]
 """Told (app, grant_id) when a developer revokes a grant through ``/v2/oauth/revoke/``."""
 
 
-def require(form: Mapping[str, str], params: tuple[str, ...]) -> None:
-    """Refuse the first missing or empty parameter, in TikTok's words."""
-    for param in params:
-        if not form.get(param):
-            raise InvalidRequest.missing(param)
+class SecretKeyMismatch(Exception):
+    """The database was set up with another secret key: its client secrets would not match."""
 
 
 class AuthorizationService:
@@ -48,12 +42,15 @@ class AuthorizationService:
         store: Store,
         policy: Policy,
         clock: SystemClock,
+        secret_hasher: SecretHasher,
         avatar_base_url: str,
         clock_sync_seconds: float | None = None,
     ) -> None:
         self.store = store
         self.policy = policy
         self.clock = clock
+        self.secret_hasher = secret_hasher
+        """How client secrets are stored (``rotate_secret``, the control API, the portal, seeds)."""
         self.avatar_base_url = avatar_base_url
         self.clock_sync_seconds = clock_sync_seconds
         """How stale the clock offset may get when other processes share the store (None: never
@@ -63,9 +60,19 @@ class AuthorizationService:
         self.on_grant_revoked: GrantRevokedHook | None = None
 
     async def start(self) -> None:
+        """Open the store; raises ``SecretKeyMismatch`` if it was set up with another key."""
         await self.store.open()
+        check = self.secret_hasher.key_check_value()
+        if await self.store.claim_secret_key_check(check) != check:
+            raise SecretKeyMismatch(
+                "the secret key (LOGINKIT_SECRET_KEY, or the key file beside the SQLite file)"
+                " is not the one this database was set up with"
+            )
         self.clock.offset = await self.store.get_clock_offset()
-        self._ctx = Context(self.store, self.clock, self.policy, await self.store.instance_secret())
+        instance_secret = await self.store.instance_secret()
+        self._ctx = Context(
+            self.store, self.clock, self.policy, instance_secret, self.secret_hasher
+        )
 
     async def sync_clock(self) -> None:
         """Adopt the clock offset another process may have stored (``POST /emulator/clock``)."""
@@ -86,12 +93,11 @@ class AuthorizationService:
     async def authenticate_client(self, form: Mapping[str, str]) -> App:
         """The app whose client_key and client_secret are in ``form``.
 
-        An unknown key and a wrong secret get the same answer, after the same work.
+        An unknown key and a wrong secret get the same answer, after the same work (v1 and v2).
         """
         require(form, ("client_key", "client_secret"))
         app = await self.store.get_app(form["client_key"])
-        stored = app.secret_hash if app else hash_secret("\x00no such app")
-        if not secret_matches(form["client_secret"], stored) or app is None:
+        if not await self.ctx.client_secret_matches(app, form["client_secret"]) or app is None:
             raise InvalidClient(detail=f"client authentication failed for {form['client_key']!r}")
         return app
 
@@ -117,16 +123,46 @@ class AuthorizationService:
         """``POST /v2/oauth/revoke/`` → ``{}``."""
         require(form, ("client_key", "client_secret", "token"))
         app = await self.authenticate_client(form)
-        grant_id = await revoke(self.ctx, app, form)
-        if grant_id is not None and self.on_grant_revoked is not None:
-            await self.on_grant_revoked(app, grant_id)
+        await self._grant_revoked(app, await revoke(self.ctx, app, form))
         return {}
 
-    async def user_info(self, authorization: str | None, fields: str | None) -> dict[str, object]:
-        """``GET /v2/user/info/`` → the ``user`` object."""
-        return await user_info(
-            self.ctx, authorization, fields, avatar_base_url=self.avatar_base_url
-        )
+    async def _grant_revoked(self, app: App, grant_id: str | None) -> None:
+        if grant_id is not None and self.on_grant_revoked is not None:
+            await self.on_grant_revoked(app, grant_id)
+
+    # ---- v1 token endpoints -----------------------------------------------------------------
+
+    async def v1_access_token(self, params: Mapping[str, str]) -> TokenResponse:
+        """``POST /oauth/access_token/``."""
+        require(params, v1.ACCESS_TOKEN_PARAMS)
+        v1.check_grant_type(params, "authorization_code")
+        app = await self.authenticate_client(params)
+        return await v1.access_token(self.ctx, app, params)
+
+    async def v1_refresh_token(self, params: Mapping[str, str]) -> TokenResponse:
+        """``POST /oauth/refresh_token/`` (no client secret: the refresh token vouches)."""
+        return await v1.refresh_token(self.ctx, params)
+
+    async def v1_revoke(self, params: Mapping[str, str]) -> App:
+        """``POST /oauth/revoke/``; returns the app whose grant ended."""
+        app, grant_id = await v1.revoke(self.ctx, params)
+        await self._grant_revoked(app, grant_id)
+        return app
+
+    async def validate_v1_authorize(self, params: Mapping[str, str]) -> AuthorizeRequest:
+        """``GET /auth/authorize/``'s checks; raises ``AuthorizePageError`` like v2's."""
+        app = await self.store.get_app(params.get("client_key", ""))
+        return v1.validate_authorize(params, app, self.policy, self.clock.now())
+
+    # ---- user info --------------------------------------------------------------------------
+
+    async def bearer_access_token(self, authorization: str | None) -> Token:
+        """The live access token of an ``Authorization: Bearer`` header, for ``user_info``."""
+        return await live_access_token(self.ctx, authorization)
+
+    async def user_info(self, token: Token, fields: str | None) -> dict[str, object]:
+        """``GET /v2/user/info/`` → the ``user`` object for ``bearer_access_token``'s token."""
+        return await user_info(self.ctx, token, fields, avatar_base_url=self.avatar_base_url)
 
     # ---- authorize --------------------------------------------------------------------------
 
@@ -145,7 +181,7 @@ class AuthorizationService:
         if not granted:
             raise InvalidScope("At least one scope must be granted.")
         now = self.clock.now()
-        raw_code = new_code()
+        raw_code = new_code(self.policy.id_shapes)
         grant = Grant(new_id(), req.app.client_key, user.user_id, granted, now)
         code = AuthorizationCode(
             code_hash=hash_secret(raw_code),
@@ -190,6 +226,6 @@ class AuthorizationService:
         self.clock.offset = 0
 
     async def rotate_secret(self, app: App, new_secret: str) -> App:
-        updated = replace(app, secret_hash=hash_secret(new_secret))
+        updated = replace(app, secret_hash=self.secret_hasher.hash(new_secret))
         await self.store.update_app(updated)
         return updated

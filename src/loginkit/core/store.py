@@ -105,3 +105,11 @@ class Store(Protocol):
 
     async def reset(self) -> None:
         """Delete every app, user, grant, code and token, and the clock offset."""
+
+    # ---- client secrets at rest -------------------------------------------------------------
+    async def rehash_client_secret(self, client_key: str, old_hash: str, new_hash: str) -> None:
+        """Replace the app's secret hash, unless it is no longer ``old_hash`` (rotated since)."""
+
+    async def claim_secret_key_check(self, value: str) -> str:
+        """The key check value stored with the database; ``value`` is stored if there is none."""
+        ...

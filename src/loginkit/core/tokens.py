@@ -36,7 +36,8 @@ def mint_token_pair(
     docs report the *remaining* lifetime).
     """
     now = ctx.clock.now()
-    access, refresh = new_access_token(), new_refresh_token()
+    shapes = ctx.policy.id_shapes
+    access, refresh = new_access_token(shapes), new_refresh_token(shapes)
     access_expires_at = now + ctx.policy.access_lifetime
 
     def record(kind: TokenKind, raw: str, expires_at: int) -> Token:

@@ -7,12 +7,18 @@ exactly the requested fields, in alphabetical order as in TikTok's example.
 from __future__ import annotations
 
 from loginkit.core.context import Context
-from loginkit.core.errors import AccessTokenInvalid, InvalidParams, ScopePermissionMissed
-from loginkit.core.models import TokenKind, User
+from loginkit.core.errors import (
+    AccessTokenInvalid,
+    InvalidParams,
+    ScopeNotAuthorized,
+    ScopePermissionMissed,
+)
+from loginkit.core.models import Token, TokenKind, User
+from loginkit.core.policy import ScopeError
 from loginkit.core.scopes import USER_FIELDS, missing_scopes_for_fields, split_commas
 from loginkit.core.secrets import hash_secret
 
-__all__ = ["user_info"]
+__all__ = ["bearer_token", "live_access_token", "user_info"]
 
 
 def bearer_token(authorization: str | None) -> str:
@@ -40,15 +46,19 @@ def _profile_values(user: User, avatar_base_url: str) -> dict[str, object]:
     }
 
 
-async def user_info(
-    ctx: Context, authorization: str | None, fields_param: str | None, *, avatar_base_url: str
-) -> dict[str, object]:
-    """The ``user`` object for the token in ``authorization``."""
-    raw = bearer_token(authorization)
-    token = await ctx.store.get_token(hash_secret(raw))
+async def live_access_token(ctx: Context, authorization: str | None) -> Token:
+    """The live user access token in ``authorization`` (read and hashed once per request)."""
+    token = await ctx.store.get_token(hash_secret(bearer_token(authorization)))
     if token is None or token.kind is not TokenKind.ACCESS or not token.is_live(ctx.clock.now()):
         # clt. tokens are app-only: TikTok documents no user info for them.
         raise AccessTokenInvalid(detail="unknown, expired, revoked or non-user token")
+    return token
+
+
+async def user_info(
+    ctx: Context, token: Token, fields_param: str | None, *, avatar_base_url: str
+) -> dict[str, object]:
+    """The ``user`` object for ``token`` (from ``live_access_token``)."""
     assert token.user_id is not None
     fields = split_commas(fields_param or "")
     if not fields:
@@ -58,9 +68,11 @@ async def user_info(
         raise InvalidParams(f"Invalid fields: {','.join(unknown)}.")
     missing = missing_scopes_for_fields(fields, token.scopes)
     if missing:
+        detail = f"token scopes {','.join(token.scopes)}; fields {','.join(fields)}"
+        if ctx.policy.scope_error is ScopeError.SCOPE_NOT_AUTHORIZED:
+            raise ScopeNotAuthorized(detail=detail)
         raise ScopePermissionMissed(
-            f"Some fields need additional scopes: {','.join(missing)}.",
-            detail=f"token scopes {','.join(token.scopes)}; fields {','.join(fields)}",
+            f"Some fields need additional scopes: {','.join(missing)}.", detail=detail
         )
     user = await ctx.store.get_user(token.user_id)
     app = await ctx.store.get_app(token.client_key)

@@ -37,6 +37,7 @@ from loginkit.core.errors import (
     InvalidRequest,
     InvalidScope,
     LoginKitError,
+    RateLimited,
     UnauthorizedClient,
     UnsupportedGrantType,
 )
@@ -44,18 +45,21 @@ from loginkit.core.grants.authorization_code import exchange_code
 from loginkit.core.grants.refresh_token import refresh
 from loginkit.core.mixing import refuse_mixing
 from loginkit.core.models import App, OAuthVersion, Platform, TokenKind, TokenResponse
+from loginkit.core.params import require
 from loginkit.core.policy import Policy
-from loginkit.core.secrets import hash_secret, secret_matches
-from loginkit.core.service import require
+from loginkit.core.secrets import hash_secret
 
 __all__ = [
+    "ACCESS_TOKEN_PARAMS",
     "REDIRECT_DOMAINS_FROZEN",
     "V1_WEB_END_OF_LIFE",
     "V1Unavailable",
     "access_token",
+    "check_grant_type",
     "error_body",
     "redirect_domain_errors",
     "refresh_token",
+    "refuse_if_unavailable",
     "revoke",
     "success_body",
     "v1_refusal",
@@ -85,6 +89,7 @@ _ERROR_CODES: tuple[tuple[type[LoginKitError], int], ...] = (
     (InvalidGrant, 10007),
     (UnsupportedGrantType, 10002),
     (InvalidRequest, 10002),
+    (RateLimited, 10010),
 )
 
 
@@ -105,7 +110,7 @@ def v1_refusal(app: App, now: int) -> V1Unavailable | None:
 
 
 def error_code(error: LoginKitError) -> int | None:
-    """v1's ``error_code`` for ``error``; None for errors v1 has no code for (5xx, 429)."""
+    """v1's ``error_code`` for ``error``; None for errors v1 has no code for (5xx)."""
     return next((code for kind, code in _ERROR_CODES if isinstance(error, kind)), None)
 
 
@@ -132,28 +137,33 @@ def token_data(response: TokenResponse) -> dict[str, object]:
     return {k: v for k, v in response.to_body().items() if k != "token_type"}
 
 
+def refuse_if_unavailable(app: App, now: int) -> None:
+    refusal = v1_refusal(app, now)
+    if refusal is not None:
+        raise refusal
+
+
 async def _v1_app(ctx: Context, client_key: str) -> App:
     app = await ctx.store.get_app(client_key)
     if app is None:
         raise InvalidClient(detail=f"unknown client_key {client_key!r}")
-    refusal = v1_refusal(app, ctx.clock.now())
-    if refusal is not None:
-        raise refusal
+    refuse_if_unavailable(app, ctx.clock.now())
     return app
 
 
-def _grant_type(params: Mapping[str, str], expected: str) -> None:
+def check_grant_type(params: Mapping[str, str], expected: str) -> None:
     if params["grant_type"] != expected:
         raise UnsupportedGrantType(f"This endpoint only accepts grant_type={expected}.")
 
 
-async def access_token(ctx: Context, params: Mapping[str, str]) -> TokenResponse:
-    """``POST /oauth/access_token/``."""
-    require(params, ("client_key", "client_secret", "code", "grant_type"))
-    _grant_type(params, "authorization_code")
-    app = await _v1_app(ctx, params["client_key"])
-    if not secret_matches(params["client_secret"], app.secret_hash):
-        raise InvalidClient(detail=f"client authentication failed for {app.client_key!r}")
+ACCESS_TOKEN_PARAMS = ("client_key", "client_secret", "code", "grant_type")
+REFRESH_TOKEN_PARAMS = ("client_key", "grant_type", "refresh_token")
+REVOKE_PARAMS = ("open_id", "access_token")
+
+
+async def access_token(ctx: Context, app: App, params: Mapping[str, str]) -> TokenResponse:
+    """``POST /oauth/access_token/`` for ``app``, authenticated by the service."""
+    refuse_if_unavailable(app, ctx.clock.now())
     return await exchange_code(
         ctx, app, params["code"], redirect_uri=None, code_verifier=None, version=OAuthVersion.V1
     )
@@ -161,15 +171,15 @@ async def access_token(ctx: Context, params: Mapping[str, str]) -> TokenResponse
 
 async def refresh_token(ctx: Context, params: Mapping[str, str]) -> TokenResponse:
     """``POST /oauth/refresh_token/``: the refresh token alone vouches for the client."""
-    require(params, ("client_key", "grant_type", "refresh_token"))
-    _grant_type(params, "refresh_token")
+    require(params, REFRESH_TOKEN_PARAMS)
+    check_grant_type(params, "refresh_token")
     app = await _v1_app(ctx, params["client_key"])
     return await refresh(ctx, app, params["refresh_token"], OAuthVersion.V1)
 
 
 async def revoke(ctx: Context, params: Mapping[str, str]) -> tuple[App, str]:
     """``POST /oauth/revoke/``: ends the grant of a v1 access token. Returns its app and grant."""
-    require(params, ("open_id", "access_token"))
+    require(params, REVOKE_PARAMS)
     token = await ctx.store.get_token(hash_secret(params["access_token"]))
     if token is None or token.kind is not TokenKind.ACCESS or token.user_id is None:
         raise InvalidGrant("Access token is invalid.", detail="unknown access token")
@@ -223,7 +233,10 @@ def validate_authorize(
         )
     refusal = v1_refusal(app, now)
     if refusal is not None:
-        raise AuthorizePageError("client_key", refusal.description)
+        # A web app past v1's end of life is told about its redirect_uri, as TikTok does
+        # (https://github.com/cuongdevjs/reactjs-social-login/issues/152).
+        param = "redirect_uri" if app.platform is Platform.WEB else "client_key"
+        raise AuthorizePageError(param, refusal.description)
     req = AuthorizeRequest(app=app, params=params, version=OAuthVersion.V1)
     for check in (check_v1_redirect_uri, check_response_type, check_scope, check_state):
         check(req, policy)

@@ -9,46 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from loginkit.core.errors import ApiError, LoginKitError, OAuthError
+from loginkit.core.errors import ApiError, LoginKitError, OAuthError, default_code, error_class
 
 __all__ = ["Fault", "FaultBoard", "fault_from_fields", "normalise_path"]
-
-_OAUTH_STATUS = {
-    "invalid_request": 400,
-    "invalid_client": 401,
-    "invalid_grant": 400,
-    "invalid_scope": 400,
-    "unauthorized_client": 400,
-    "unsupported_grant_type": 400,
-    "access_denied": 403,
-    "rate_limit_exceeded": 429,
-    "server_error": 500,
-    "temporarily_unavailable": 503,
-}
-_API_STATUS = {
-    "access_token_invalid": 401,
-    "scope_not_authorized": 401,
-    "scope_permission_missed": 400,
-    "invalid_params": 400,
-    "rate_limit_exceeded": 429,
-    "internal_error": 500,
-}
 
 
 def normalise_path(path: str) -> str:
     return "/" + path.strip().strip("/")
-
-
-def _default_code(status: int, api: bool) -> str:
-    if status == 429:
-        return "rate_limit_exceeded"
-    if status >= 500:
-        if api:
-            return "internal_error"
-        return "temporarily_unavailable" if status == 503 else "server_error"
-    if api:
-        return "access_token_invalid" if status == 401 else "invalid_params"
-    return "invalid_client" if status == 401 else "invalid_request"
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,11 +32,12 @@ class Fault:
 
     def as_error(self, *, api: bool) -> LoginKitError:
         """The injected error, as an OAuth error or (``api``) a Display API error."""
-        table = _API_STATUS if api else _OAUTH_STATUS
-        status = self.status or table.get(self.error or "", 500)
-        code = self.error or _default_code(status, api)
+        known = error_class(self.error, api=api) if self.error else None
+        status = self.status or (known.status if known else 500)
+        code = self.error or default_code(status, api=api)
         base: type[LoginKitError] = ApiError if api else OAuthError
-        injected = type("InjectedFault", (base,), {"code": code, "status": status})
+        attributes = {"code": code, "status": status, "exact_status": self.status is not None}
+        injected = type("InjectedFault", (base,), attributes)
         error: LoginKitError = injected(
             f"Injected fault: {code}.", detail=f"fault injected on {self.endpoint}"
         )

@@ -18,7 +18,7 @@ from loginkit.core.service import AuthorizationService
 from loginkit.core.webhooks import RemovalReason
 from loginkit.emulator.faults import FaultBoard
 from loginkit.emulator.request_log import LoggedRequest, RequestLog
-from loginkit.emulator.seed import SeedFile, known_secrets
+from loginkit.emulator.seed import SeedFile
 from loginkit.emulator.store import AdminStore
 from loginkit.emulator.webhooks import WebhookDispatcher
 
@@ -62,7 +62,10 @@ async def start_admin(service: AuthorizationService, seeds: list[SeedFile]) -> A
     runtime = AdminRuntime(store=store, webhooks=webhooks)
     apps = {app.client_key: app for app in await store.list_apps()}
     for seed in seeds:
-        runtime.known_secrets.update(known_secrets(seed, apps))
+        for entry in seed.apps:
+            app, secret = apps.get(entry.client_key), entry.client_secret
+            if app and secret and await service.ctx.client_secret_matches(app, secret):
+                runtime.known_secrets[app.client_key] = secret
     return runtime
 
 

@@ -35,7 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from loginkit.core.models import App, AuthorizationCode, Grant, Platform, Token, TokenKind, User
 from loginkit.core.redirect_uris import NO_REDIRECT_URI, redirect_uri_errors
 from loginkit.core.scopes import BASIC_SCOPE, unknown_scopes
-from loginkit.core.secrets import hash_secret, new_id, secret_matches
+from loginkit.core.secrets import SecretHasher, hash_secret, new_id
 from loginkit.core.store import AlreadyExists
 from loginkit.emulator.records import AppSettings
 from loginkit.emulator.store import AdminStore
@@ -50,7 +50,6 @@ __all__ = [
     "apply_seed",
     "demo_seed",
     "export_state",
-    "known_secrets",
     "load_seed_file",
 ]
 
@@ -115,8 +114,8 @@ class SeedApp(_Entry):
         portal = {"webhook_url", "webhook_secret", "sandbox", "sandbox_targets"}
         return bool(portal & self.model_fields_set)
 
-    def to_app(self, now: int) -> App:
-        secret_hash = self.client_secret_hash or hash_secret(self.client_secret or "")
+    def to_app(self, now: int, hasher: SecretHasher) -> App:
+        secret_hash = self.client_secret_hash or hasher.hash(self.client_secret or "")
         return App(
             client_key=self.client_key,
             name=self.name or self.client_key,
@@ -304,7 +303,9 @@ def demo_seed(base_url: str) -> SeedFile:
     )
 
 
-async def apply_seed(store: AdminStore, seed: SeedFile, now: int, *, source: str = "") -> None:
+async def apply_seed(
+    store: AdminStore, seed: SeedFile, now: int, hasher: SecretHasher, *, source: str = ""
+) -> None:
     """Create what ``seed`` describes; entries that already exist are left as they are.
 
     References are checked against the file and the database before anything is written.
@@ -316,7 +317,7 @@ async def apply_seed(store: AdminStore, seed: SeedFile, now: int, *, source: str
         raise SeedError(f"seed file {source}: {problems[0]}{more}")
     for app in seed.apps:
         with suppress(AlreadyExists):
-            await store.create_app(app.to_app(now))
+            await store.create_app(app.to_app(now, hasher))
     for seeded in seed.users:
         if seeded.username in users:
             continue
@@ -385,17 +386,6 @@ async def _apply_grant(store: AdminStore, entry: SeedGrant, user: User, now: int
                 user_id=user.user_id,
             )
         )
-
-
-def known_secrets(seed: SeedFile, apps: dict[str, App]) -> dict[str, str]:
-    """client_key → plaintext secret, for the seeded apps whose stored hash it matches."""
-    return {
-        entry.client_key: entry.client_secret
-        for entry in seed.apps
-        if entry.client_secret
-        and entry.client_key in apps
-        and secret_matches(entry.client_secret, apps[entry.client_key].secret_hash)
-    }
 
 
 async def export_state(

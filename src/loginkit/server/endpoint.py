@@ -18,6 +18,8 @@ from starlette.responses import JSONResponse, Response
 
 from loginkit.core.errors import (
     ApiError,
+    ApiInternalError,
+    ApiUnavailable,
     LoginKitError,
     OAuthError,
     ServerError,
@@ -43,16 +45,6 @@ class Family(Enum):
     CONTROL = "control"
 
 
-class _ApiUnavailable(ApiError):
-    code = "internal_error"
-    status = 503
-    default_description = "The service is temporarily unavailable. Please retry later."
-
-
-class _ApiInternal(ApiError):
-    pass
-
-
 def no_store(response: Response) -> Response:
     response.headers.update(NO_STORE)
     return response
@@ -63,21 +55,29 @@ def _as_family_error(exc: Exception, family: Family) -> LoginKitError:
         return exc
     if isinstance(exc, StoreUnavailable):
         return (
-            _ApiUnavailable() if family is Family.API else TemporarilyUnavailable(detail=str(exc))
+            ApiUnavailable() if family is Family.API else TemporarilyUnavailable(detail=str(exc))
         )
-    return _ApiInternal() if family is Family.API else ServerError()
+    return ApiInternalError() if family is Family.API else ServerError()
 
 
-def render_error(error: LoginKitError, log_id: str, request: Request) -> Response:
+def _status(error: LoginKitError, family: Family, request: Request) -> int:
+    """HTTP 200 for the OAuth family's 4xx when the policy says so (TikTok in practice); every
+    other family, 429 and 5xx keep their real status (our choice)."""
+    quirk_200 = family is Family.OAUTH and request.app.state.settings.policy.oauth_errors_http_200
+    real = error.exact_status or error.status >= 500 or error.status == 429
+    return error.status if real or not quirk_200 else 200
+
+
+def render_error(
+    error: LoginKitError, log_id: str, request: Request, family: Family
+) -> Response:
     if isinstance(error, ApiError):
         api_response = JSONResponse(error.to_body(log_id), status_code=error.status)
-        retry_after = getattr(error, "retry_after", None)
-        if retry_after is not None:
-            api_response.headers["Retry-After"] = str(retry_after)
+        if error.retry_after is not None:
+            api_response.headers["Retry-After"] = str(error.retry_after)
         return api_response
     if isinstance(error, OAuthError):
-        quirk_200 = request.app.state.settings.oauth_errors_http_200
-        status = 200 if quirk_200 and error.status < 500 and error.status != 429 else error.status
+        status = _status(error, family, request)
         response = no_store(JSONResponse(error.to_body(log_id), status_code=status))
         if error.retry_after is not None:
             response.headers["Retry-After"] = str(error.retry_after)
@@ -103,7 +103,7 @@ def endpoint(family: Family) -> Callable[[Handler], Handler]:
                     log.exception("unhandled error", extra={"fields": {"log_id": log_id}})
                 error = _as_family_error(exc, family)
                 outcome, detail = error.code, error.detail
-                response = render_error(error, log_id, request)
+                response = render_error(error, log_id, request, family)
             response.headers["x-tt-logid"] = log_id
             elapsed = time.perf_counter() - started
             duration_ms = round(elapsed * 1000, 2)

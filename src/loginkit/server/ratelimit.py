@@ -21,18 +21,14 @@ from limits.errors import StorageError
 from starlette.requests import Request
 
 from loginkit.config import Settings
-from loginkit.core.errors import AccessTokenInvalid, ApiError, LoginKitError, RateLimited
-from loginkit.core.secrets import hash_secret
-from loginkit.core.store import Store
-from loginkit.core.userinfo import bearer_token
+from loginkit.core.errors import ApiRateLimited, LoginKitError, RateLimited
 from loginkit.server.metrics import RATE_LIMIT_REFUSALS
 
-__all__ = ["ApiRateLimited", "Limited", "RateLimits", "limits_storage", "rate_limits"]
+__all__ = ["Limited", "RateLimits", "limits_storage", "rate_limits"]
 
 log = logging.getLogger("loginkit.server")
 
 DISABLED = "off"
-TOKEN_CLIENTS_CACHED = 50_000
 
 
 class Limited(Enum):
@@ -41,18 +37,6 @@ class Limited(Enum):
     USER_INFO = "rate_limit_user_info"
     TOKEN = "rate_limit_token"  # noqa: S105 - a field name, not a secret
     REVOKE = "rate_limit_revoke"
-
-
-class ApiRateLimited(ApiError):
-    """The Display API's answer over the limit (tiktok-api-v2-error-handling)."""
-
-    code = "rate_limit_exceeded"
-    status = 429
-    default_description = "Too many requests. Please retry later."
-
-    def __init__(self, retry_after: int) -> None:
-        super().__init__()
-        self.retry_after = max(1, retry_after)
 
 
 def limits_storage(settings: Settings) -> Storage:
@@ -82,7 +66,6 @@ class RateLimits:
             if spec.strip().lower() != DISABLED:
                 self._items[endpoint] = parse(spec)
         self._limiter = MovingWindowRateLimiter(storage)
-        self._token_clients: dict[str, str] = {}
 
     async def check(self, endpoint: Limited, client_key: str) -> None:
         """Count one request of ``client_key``; raise TikTok's 429 error when over the limit.
@@ -102,33 +85,6 @@ class RateLimits:
             return
         RATE_LIMIT_REFUSALS.labels(endpoint=endpoint.name.lower()).inc()
         raise _refusal(endpoint, int(stats.reset_time - time.time()) + 1)
-
-    async def check_oauth(self, path: str, client_key: str) -> None:
-        """``check`` for the OAuth endpoint at ``path`` (revoke, or token and its alias)."""
-        endpoint = Limited.REVOKE if "/revoke" in path else Limited.TOKEN
-        await self.check(endpoint, client_key)
-
-    async def check_bearer(self, store: Store, authorization: str | None) -> None:
-        """``check(USER_INFO, …)`` for the client the Bearer access token was issued to.
-
-        A request without a known token is not counted: it is refused as invalid anyway.
-        """
-        if Limited.USER_INFO not in self._items:
-            return
-        try:
-            token_hash = hash_secret(bearer_token(authorization))
-        except AccessTokenInvalid:
-            return
-        client_key = self._token_clients.get(token_hash)
-        if client_key is None:
-            token = await store.get_token(token_hash)
-            if token is None:
-                return
-            if len(self._token_clients) >= TOKEN_CLIENTS_CACHED:
-                self._token_clients.clear()
-            # A token never changes hands, so this cache cannot go stale.
-            client_key = self._token_clients[token_hash] = token.client_key
-        await self.check(Limited.USER_INFO, client_key)
 
 
 def _refusal(endpoint: Limited, retry_after: int) -> LoginKitError:

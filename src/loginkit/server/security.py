@@ -42,7 +42,7 @@ class CsrfError(Exception):
     """A form came without the session's CSRF token."""
 
 
-API_PATHS = ("/v2/oauth/", "/v2/user/", "/oauth/", "/emulator/", "/healthz", "/metrics")
+API_PATHS = ("/v2/oauth/", "/v2/user/", "/oauth/", "/emulator/", "/healthz", "/readyz", "/metrics")
 """Endpoints for programs, not browsers: they never read or set the session cookie."""
 
 

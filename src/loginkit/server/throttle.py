@@ -65,10 +65,7 @@ class AuthFailureThrottle:
             except StorageError as exc:
                 log.warning("auth-failure throttle storage unavailable: %s", exc)
                 return
-            raise RateLimited(
-                int(stats.reset_time - time.time()) + 1,
-                "Too many failed client authentications. Please retry later.",
-            )
+            raise RateLimited.auth_failures(int(stats.reset_time - time.time()) + 1)
 
     async def record_failure(self, client_key: str, address: str) -> None:
         self._remember_failure(client_key, address)

@@ -37,6 +37,10 @@ class SQLStore(ABC):
     @abstractmethod
     async def close(self) -> None: ...
 
+    async def ping(self) -> None:
+        """A trivial query: raises ``StoreUnavailable`` when the database does not answer."""
+        await self.run(ops.ping)
+
     async def instance_secret(self) -> str:
         return await self.run(ops.instance_secret)
 
@@ -105,6 +109,12 @@ class SQLStore(ABC):
 
     async def reset(self) -> None:
         await self.run(emulator_ops.reset)
+
+    async def rehash_client_secret(self, client_key: str, old_hash: str, new_hash: str) -> None:
+        await self.run(ops.rehash_client_secret, client_key, old_hash, new_hash)
+
+    async def claim_secret_key_check(self, value: str) -> str:
+        return await self.run(ops.claim_secret_key_check, value)
 
     # ---- the developer portal (``loginkit.emulator.store.AdminStore``) ----------------------
 

@@ -30,7 +30,7 @@ apps = Table(
     metadata,
     Column("client_key", String(64), primary_key=True),
     Column("name", Text, nullable=False),
-    Column("secret_hash", String(64), nullable=False),
+    Column("secret_hash", String(128), nullable=False),  # scheme:hex, revision 0005
     Column("platform", String(16), nullable=False),
     Column("redirect_uris", Text, nullable=False),  # JSON list
     Column("scopes", Text, nullable=False),  # comma-separated

@@ -6,7 +6,8 @@ directly::
     with run_emulator(tmp_path) as tiktok:
         app = tiktok.create_app(redirect_uris=["https://app.example.com/callback/"])
         user = tiktok.create_user(username="ana")
-        code = tiktok.authorize(user, app, ["user.info.basic"])
+        code = tiktok.authorize(user, app, ["user.info.basic"])  # with PKCE, as TikTok wants
+        verifier = tiktok.code_verifier_for(code)  # to send with the code to /v2/oauth/token/
 
 The server runs on its own event loop in a background thread (uvicorn), with its own SQLite
 file, so starting one costs a few tens of milliseconds rather than a process start.
@@ -20,15 +21,19 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx2
 
+from loginkit.core.pkce import create_challenge, create_verifier
+from loginkit.core.policy import Policy
+
 __all__ = [
     "InProcessEmulator",
+    "PkceVerifiers",
     "app_request",
     "authorize_request",
     "code_of",
@@ -75,6 +80,30 @@ def code_of(redirect_to: str) -> str:
 
 
 @dataclass
+class PkceVerifiers:
+    """PKCE as a TikTok client does it (S256, base64url), remembering each code's verifier."""
+
+    _by_code: dict[str, str] = field(default_factory=dict)
+
+    def challenge(self, extra: dict[str, Any], pkce: bool) -> str | None:
+        """Adds a fresh challenge to ``extra`` unless it has one or ``pkce`` is False; returns
+        the verifier to remember for the code."""
+        if not pkce or "code_challenge" in extra:
+            return None
+        verifier = create_verifier()
+        extra["code_challenge"] = create_challenge(verifier, "base64url")
+        extra["code_challenge_method"] = "S256"
+        return verifier
+
+    def remember(self, redirect_to: str, verifier: str | None) -> None:
+        if verifier is not None:
+            self._by_code[code_of(redirect_to)] = verifier
+
+    def verifier_for(self, code: str) -> str | None:
+        return self._by_code.get(code)
+
+
+@dataclass
 class InProcessEmulator:
     """A running emulator and helpers over its control API (admin token already set)."""
 
@@ -82,6 +111,7 @@ class InProcessEmulator:
     admin_token: str = field(repr=False)
     database_url: str
     control: httpx2.Client = field(init=False, repr=False)
+    _verifiers: PkceVerifiers = field(default_factory=PkceVerifiers, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.control = httpx2.Client(
@@ -107,22 +137,45 @@ class InProcessEmulator:
         return user
 
     def authorize_redirect(
-        self, user: dict[str, Any], app: dict[str, Any], scopes: Sequence[str], **extra: Any
+        self,
+        user: dict[str, Any],
+        app: dict[str, Any],
+        scopes: Sequence[str],
+        *,
+        pkce: bool = True,
+        **extra: Any,
     ) -> str:
         """Where TikTok would send the browser after ``user`` approves ``scopes`` for ``app``.
 
         ``extra`` adds authorize parameters (``state``, ``redirect_uri``, ``code_challenge``,
         ``code_challenge_method``) or ``requested`` (scopes asked, if not all approved).
+        Unless ``extra`` has a ``code_challenge``, a fresh S256 one is sent; its verifier is
+        ``code_verifier_for(code)``. ``pkce=False`` sends none, as an app without PKCE would:
+        TikTok refuses that for web apps, and so does the emulator unless it was started with
+        ``require_pkce_for_web=False``.
         """
+        verifier = self._verifiers.challenge(extra, pkce)
         body = authorize_request(user, app, scopes, **extra)
         redirect_to: str = self._call("POST", "/emulator/authorize", body)["redirect_to"]
+        self._verifiers.remember(redirect_to, verifier)
         return redirect_to
 
     def authorize(
-        self, user: dict[str, Any], app: dict[str, Any], scopes: Sequence[str], **extra: Any
+        self,
+        user: dict[str, Any],
+        app: dict[str, Any],
+        scopes: Sequence[str],
+        *,
+        pkce: bool = True,
+        **extra: Any,
     ) -> str:
-        """The (URL-decoded) authorization code ``user`` grants ``app`` for ``scopes``."""
-        return code_of(self.authorize_redirect(user, app, scopes, **extra))
+        """The (URL-decoded) authorization code ``user`` grants ``app`` for ``scopes``; with
+        ``pkce`` (the default) its verifier is ``code_verifier_for(code)``."""
+        return code_of(self.authorize_redirect(user, app, scopes, pkce=pkce, **extra))
+
+    def code_verifier_for(self, code: str) -> str | None:
+        """The PKCE ``code_verifier`` to exchange ``code`` with (None: sent without PKCE)."""
+        return self._verifiers.verifier_for(code)
 
     def advance_clock(self, seconds: int) -> None:
         """Move the emulator's clock forward (tokens and codes age; nothing sleeps)."""
@@ -158,8 +211,14 @@ def _listening_socket() -> socket.socket:
 
 
 @contextmanager
-def run_emulator(directory: Path, *, startup_timeout: float = 20.0) -> Iterator[InProcessEmulator]:
-    """An emulator with its own SQLite file in ``directory``, stopped on exit."""
+def run_emulator(
+    directory: Path, *, startup_timeout: float = 20.0, policy: Policy | None = None
+) -> Iterator[InProcessEmulator]:
+    """An emulator with its own SQLite file in ``directory``, stopped on exit.
+
+    ``policy`` switches TikTok behaviours, e.g. ``Policy(require_pkce_for_web=False)`` for an
+    app that sends no PKCE.
+    """
     import uvicorn
 
     from loginkit.config import Settings
@@ -175,6 +234,7 @@ def run_emulator(directory: Path, *, startup_timeout: float = 20.0) -> Iterator[
         host="127.0.0.1",
         port=port,
         seed_demo=False,
+        **asdict(policy or Policy()),  # each Policy field is a setting of the same name
     )
     config = uvicorn.Config(
         create_app(settings), log_config=None, log_level="warning", lifespan="on"

@@ -19,7 +19,7 @@ from loginkit.core.models import App, Platform
 from loginkit.core.redirect_uris import NO_REDIRECT_URI, redirect_uri_errors
 from loginkit.core.sandbox import MAX_SANDBOX_TARGETS
 from loginkit.core.scopes import BASIC_SCOPE, SCOPES
-from loginkit.core.secrets import hash_secret, new_client_key, new_client_secret
+from loginkit.core.secrets import new_client_key, new_client_secret
 from loginkit.core.v1 import redirect_domain_errors
 from loginkit.emulator.migration_check import migration_findings
 from loginkit.emulator.records import AppSettings
@@ -106,8 +106,7 @@ def _app_fields(
     errors.extend(f"Redirect URI {p}." for p in uri_problems)
     now = service(request).clock.now()
     errors.extend(
-        f"Redirect domain {p}."
-        for p in redirect_domain_errors(old_domains, domains, platform, now)
+        f"Redirect domain {p}." for p in redirect_domain_errors(old_domains, domains, platform, now)
     )
     scopes = tuple(s for s in SCOPES if form.get(f"scope:{s}") == "on")
     if not scopes:
@@ -190,7 +189,7 @@ async def create_app(request: Request, form: FormData) -> Response:
     webhook_url = fields.pop("webhook_url")
     app = App(
         client_key=new_client_key(),
-        secret_hash=hash_secret(secret),
+        secret_hash=service(request).secret_hasher.hash(secret),
         created_at=service(request).clock.now(),
         **fields,
     )

@@ -16,7 +16,7 @@ from loginkit.core.errors import AuthorizePageError, InvalidRequest, OAuthError
 from loginkit.core.models import App, Platform, User
 from loginkit.core.redirect_uris import NO_REDIRECT_URI, redirect_uri_errors
 from loginkit.core.scopes import SCOPES
-from loginkit.core.secrets import hash_secret, new_client_key, new_client_secret, new_id
+from loginkit.core.secrets import new_client_key, new_client_secret, new_id
 from loginkit.core.store import AlreadyExists
 from loginkit.core.v1 import redirect_domain_errors
 from loginkit.emulator.runtime import admin
@@ -152,7 +152,7 @@ async def create_app(request: Request) -> Response:
     secret = new_client_secret()
     app = App(
         client_key=new_client_key(),
-        secret_hash=hash_secret(secret),
+        secret_hash=service(request).secret_hasher.hash(secret),
         created_at=service(request).clock.now(),
         **fields,
     )

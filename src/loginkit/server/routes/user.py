@@ -10,7 +10,7 @@ from loginkit.core.errors import InvalidParams, InvalidRequest
 from loginkit.server.context import service
 from loginkit.server.endpoint import Family, endpoint
 from loginkit.server.forms import parse_params
-from loginkit.server.ratelimit import rate_limits
+from loginkit.server.ratelimit import Limited, rate_limits
 
 __all__ = ["routes"]
 
@@ -21,9 +21,11 @@ async def user_info(request: Request) -> Response:
         query = parse_params(request.url.query)
     except InvalidRequest as exc:
         raise InvalidParams(exc.description, detail=exc.detail) from exc
-    authorization = request.headers.get("authorization")
-    await rate_limits(request).check_bearer(service(request).store, authorization)
-    user = await service(request).user_info(authorization, query.get("fields"))
+    svc = service(request)
+    token = await svc.bearer_access_token(request.headers.get("authorization"))
+    request.state.client_key = token.client_key
+    await rate_limits(request).check(Limited.USER_INFO, token.client_key)
+    user = await svc.user_info(token, query.get("fields"))
     body = {
         "data": {"user": user},
         "error": {"code": "ok", "message": "", "log_id": request.state.log_id},

@@ -21,13 +21,15 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from loginkit.core import v1
-from loginkit.core.errors import AuthorizePageError, InvalidRequest, LoginKitError
+from loginkit.core.errors import AuthorizePageError, InvalidRequest, LoginKitError, RateLimited
 from loginkit.emulator.migration_check import DAY, migration_findings
 from loginkit.emulator.request_log import LoggedRequest
 from loginkit.emulator.runtime import admin
 from loginkit.server.context import service, settings
 from loginkit.server.endpoint import Family, endpoint, no_store
 from loginkit.server.forms import FORM_CONTENT_TYPE, parse_params, read_form
+from loginkit.server.guard import guarded_client_call
+from loginkit.server.ratelimit import Limited
 from loginkit.server.routes.control import (
     _admin,
     _app_or_404,
@@ -74,7 +76,7 @@ def _log_v1_call(request: Request, status: int, outcome: str, started: float) ->
 
 
 def v1_endpoint(handler: Handler) -> Handler:
-    """v1's envelope for refusals (HTTP 200), and an entry in the request log."""
+    """v1's envelope for refusals (HTTP 200; 429 stays 429), and an entry in the request log."""
 
     @endpoint(Family.OAUTH)
     @wraps(handler)
@@ -86,8 +88,12 @@ def v1_endpoint(handler: Handler) -> Handler:
             if v1.error_code(exc) is None:
                 _log_v1_call(request, exc.status, exc.code, started)
                 raise
-            _log_v1_call(request, 200, exc.code, started)
-            return no_store(JSONResponse(v1.error_body(exc)))
+            status = 429 if isinstance(exc, RateLimited) else 200
+            _log_v1_call(request, status, exc.code, started)
+            refusal = no_store(JSONResponse(v1.error_body(exc), status_code=status))
+            if exc.retry_after is not None:
+                refusal.headers["Retry-After"] = str(exc.retry_after)
+            return refusal
         _log_v1_call(request, response.status_code, "ok", started)
         return response
 
@@ -114,23 +120,28 @@ def _success(request: Request, data: dict[str, object]) -> Response:
 
 @v1_endpoint
 async def access_token(request: Request) -> Response:
-    response = await v1.access_token(service(request).ctx, await _params(request))
+    params = await _params(request)
+    response = await guarded_client_call(
+        request, params, Limited.TOKEN, service(request).v1_access_token
+    )
     return _success(request, v1.token_data(response))
 
 
 @v1_endpoint
 async def refresh_token(request: Request) -> Response:
-    response = await v1.refresh_token(service(request).ctx, await _params(request))
+    params = await _params(request)
+    response = await guarded_client_call(
+        request, params, Limited.TOKEN, service(request).v1_refresh_token
+    )
     return _success(request, v1.token_data(response))
 
 
 @v1_endpoint
 async def revoke(request: Request) -> Response:
-    svc = service(request)
-    app, grant_id = await v1.revoke(svc.ctx, await _params(request))
+    # v1's revoke names no client: only the auth-failure throttle per address applies.
+    params = await _params(request)
+    app = await guarded_client_call(request, params, Limited.REVOKE, service(request).v1_revoke)
     request.state.client_key = app.client_key
-    if svc.on_grant_revoked is not None:
-        await svc.on_grant_revoked(app, grant_id)
     return _success(request, {})
 
 
@@ -143,10 +154,8 @@ async def v1_authorize(request: Request) -> Response:
     body = await _json_body(request)
     keys = ("client_key", "redirect_uri", "scope", "state", "response_type")
     params = {k: body[k] for k in keys if isinstance(body.get(k), str)}
-    svc = service(request)
-    app = await svc.store.get_app(params.get("client_key", ""))
     try:
-        auth = v1.validate_authorize(params, app, svc.policy, svc.clock.now())
+        auth = await service(request).validate_v1_authorize(params)
     except AuthorizePageError as exc:
         raise InvalidRequest(f"{exc.param}: {exc.detail}") from exc
     return await decide(request, body, auth)

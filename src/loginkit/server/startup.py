@@ -1,8 +1,9 @@
-"""Start the emulator's state: the database open and migrated, seeds loaded, the portal runtime.
+"""The service a server process runs, and what would stop it starting, said in one line.
 
-``start_emulator`` is what the app's lifespan runs; the command line runs it before binding
-ports and printing the banner, so that every start-up failure is one ``StartupError`` line
-(what is wrong and how to fix it) instead of a traceback or a server that never answers.
+``start_emulator`` opens the database (migrated), loads the seeds and builds the portal's
+runtime. The app's lifespan runs it; the command line runs it before binding ports and printing
+the banner, so every start-up failure is one ``StartupError`` line (what is wrong and how to fix
+it) instead of a traceback or a server that never answers.
 """
 
 from __future__ import annotations
@@ -13,17 +14,41 @@ from urllib.parse import urlsplit
 
 from loginkit.config import Settings
 from loginkit.core.clock import SystemClock
-from loginkit.core.service import AuthorizationService
+from loginkit.core.secrets import SecretHasher
+from loginkit.core.service import AuthorizationService, SecretKeyMismatch
 from loginkit.emulator.runtime import AdminRuntime, start_admin
 from loginkit.emulator.seed import SeedError, apply_seed, demo_seed, load_seed_file
 from loginkit.emulator.store import AdminStore
 from loginkit.storage import open_store
+from loginkit.storage.secret_key import SecretKeyError, load_secret_key
 
-__all__ = ["RunningEmulator", "StartupError", "describe_database_error", "start_emulator"]
+__all__ = [
+    "RunningEmulator",
+    "StartupError",
+    "build_service",
+    "describe_database_error",
+    "start_emulator",
+]
 
 
 class StartupError(Exception):
-    """The emulator cannot start; the message is one line saying why and what to do."""
+    """The server cannot start; the message is one line saying why and what to do."""
+
+
+def build_service(settings: Settings) -> AuthorizationService:
+    """Raises: SecretKeyError when no usable secret key is configured."""
+    key = load_secret_key(settings.database_url, settings.secret_key)
+    store = open_store(
+        settings.database_url, pool_size=settings.db_pool_size, timeout=settings.db_timeout
+    )
+    return AuthorizationService(
+        store=store,
+        policy=settings.policy,
+        clock=SystemClock(),
+        secret_hasher=SecretHasher(key),
+        avatar_base_url=f"{settings.base_url}/avatars",
+        clock_sync_seconds=0.0 if settings.shares_database else None,
+    )
 
 
 @dataclass
@@ -43,18 +68,16 @@ async def start_emulator(settings: Settings) -> RunningEmulator:
         seed = None if settings.seed_file is None else load_seed_file(settings.seed_file)
     except SeedError as exc:
         raise StartupError(str(exc)) from None
-    store = open_store(
-        settings.database_url, pool_size=settings.db_pool_size, timeout=settings.db_timeout
-    )
-    service = AuthorizationService(
-        store=store,
-        policy=settings.policy,
-        clock=SystemClock(),
-        avatar_base_url=f"{settings.base_url}/avatars",
-        clock_sync_seconds=0.0 if settings.shares_database else None,
-    )
+    try:
+        service = build_service(settings)
+    except SecretKeyError as exc:
+        raise StartupError(str(exc)) from None
+    store = service.store
     try:
         await service.start()
+    except SecretKeyMismatch as exc:
+        await store.close()
+        raise StartupError(f"{settings.database_url}: {exc}") from None
     except Exception as exc:
         await store.close()
         raise StartupError(describe_database_error(settings.database_url, exc)) from exc
@@ -62,9 +85,11 @@ async def start_emulator(settings: Settings) -> RunningEmulator:
         admin_store = cast(AdminStore, store)
         now = service.clock.now()
         if demo is not None and not await store.list_apps():  # into an empty database only
-            await apply_seed(admin_store, demo, now, source="(demo)")
+            await apply_seed(admin_store, demo, now, service.secret_hasher, source="(demo)")
         if seed is not None:
-            await apply_seed(admin_store, seed, now, source=str(settings.seed_file))
+            await apply_seed(
+                admin_store, seed, now, service.secret_hasher, source=str(settings.seed_file)
+            )
         admin = await start_admin(service, [s for s in (demo, seed) if s is not None])
     except SeedError as exc:
         await store.close()
