@@ -6,7 +6,7 @@ import pytest
 
 from loginkit.client import InvalidGrantError, OAuthError, RetryPolicy, TikTokClient
 from loginkit.client.pkce import PKCE
-from loginkit.testing.emulator import EmulatorFaultsUnsupported, InProcessEmulator
+from loginkit.testing.emulator import InProcessEmulator
 
 
 def client_for(emulator: InProcessEmulator, app: dict[str, str]) -> TikTokClient:
@@ -68,12 +68,9 @@ def test_each_test_gets_an_empty_emulator(tiktok_emulator: InProcessEmulator) ->
 
 def test_inject_fault_fails_the_next_token_call(tiktok_emulator: InProcessEmulator) -> None:
     app = tiktok_emulator.create_app()
-    try:
-        tiktok_emulator.inject_fault(
-            "/v2/oauth/token/", count=1, error="temporarily_unavailable", status=503
-        )
-    except EmulatorFaultsUnsupported:
-        pytest.skip("the emulator has no POST /emulator/faults yet")
+    tiktok_emulator.inject_fault(
+        "/v2/oauth/token/", count=1, error="temporarily_unavailable", status=503
+    )
     with client_for(tiktok_emulator, app) as client:
         client.retry = RetryPolicy(attempts=1)
         with pytest.raises(OAuthError) as caught:

@@ -7,9 +7,32 @@ from typing import Any, TypeVar
 
 import click
 
-__all__ = ["call_control", "control_options"]
+__all__ = ["HTTP_URL", "call_control", "control_options"]
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+WHICH_CREDENTIAL_HINT = (
+    "use the admin token the emulator printed at start: it changes on each start unless "
+    "--admin-token or LOGINKIT_ADMIN_TOKEN fixes it (`loginkit up` uses loginkit-dev-admin-token)"
+)
+
+
+class HttpUrl(click.ParamType[str]):
+    """An absolute http:// or https:// URL."""
+
+    name = "URL"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from urllib.parse import urlsplit
+
+        text = str(value)
+        parts = urlsplit(text)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            self.fail(f"{text!r} is not an http:// or https:// URL", param, ctx)
+        return text.rstrip("/")
+
+
+HTTP_URL = HttpUrl()
 
 
 def control_options(f: F) -> F:
@@ -17,6 +40,7 @@ def control_options(f: F) -> F:
     f = click.option("--admin-token", envvar="LOGINKIT_ADMIN_TOKEN", help="Control API token.")(f)
     return click.option(
         "--base-url",
+        type=HTTP_URL,
         default="http://127.0.0.1:8000",
         envvar="LOGINKIT_BASE_URL",
         show_default=True,
@@ -37,13 +61,21 @@ def call_control(
     import httpx2
 
     if not admin_token:
-        raise click.UsageError("the control API needs --admin-token or LOGINKIT_ADMIN_TOKEN")
+        raise click.UsageError(f"the control API needs --admin-token: {WHICH_CREDENTIAL_HINT}")
     headers = {"Authorization": f"Bearer {admin_token}"}
     try:
         with httpx2.Client(base_url=base_url.rstrip("/"), headers=headers, timeout=30) as http:
             response = http.request(method, path, json=body, params=params)
     except httpx2.TransportError as exc:
-        raise click.ClickException(f"cannot reach the emulator at {base_url}: {exc}") from exc
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise click.ClickException(
+            f"cannot reach the emulator at {base_url} ({reason}): start it (`make run` or "
+            "`loginkit serve`) or point --base-url / LOGINKIT_BASE_URL at it"
+        ) from None
+    if response.status_code == 401:
+        raise click.ClickException(
+            f"the emulator at {base_url} refused the admin token: {WHICH_CREDENTIAL_HINT}"
+        )
     if response.status_code >= 400:
         try:
             message = response.json().get("error_description") or response.text

@@ -4,74 +4,57 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from pathlib import Path
+from typing import Any
 
 import click
 
-from loginkit.gateway.capability import load_capability
-from loginkit.gateway.document import CapabilityError
-from loginkit.gateway.service import serve_gateway
-from loginkit.gateway.upstream import Timeouts
+from loginkit.cli.extras import require_extra
+from loginkit.cli.options import settings_from_context, settings_options
+from loginkit.cli.ports import listen
+from loginkit.config import Group
 
 
 @click.command("gateway")
-@click.option(
-    "--capability",
-    "capability_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Naftiko capability file [default: the shipped TikTok Login Kit OAuth capability].",
-)
-@click.option(
-    "--upstream",
-    default=None,
-    metavar="URL",
-    help="Replace every consumed baseUri, e.g. the emulator's http://127.0.0.1:8000.",
-)
-@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
-@click.option("--rest-port", type=click.IntRange(1, 65535), help="[default: from the capability]")
-@click.option("--mcp-port", type=click.IntRange(1, 65535), help="[default: from the capability]")
-@click.option(
-    "--connect-timeout",
-    type=click.FloatRange(min=0.01),
-    default=3.0,
-    show_default=True,
-    help="Seconds to wait for a connection to the upstream.",
-)
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0.01),
-    default=10.0,
-    show_default=True,
-    help="Seconds one upstream call may take in all (then 504).",
-)
-def gateway(
-    capability_path: Path | None,
-    upstream: str | None,
-    host: str,
-    rest_port: int | None,
-    mcp_port: int | None,
-    connect_timeout: float,
-    timeout: float,
-) -> None:
+@settings_options(Group.GATEWAY)
+@click.pass_context
+def gateway(ctx: click.Context, /, **_options: Any) -> None:
     """Serve a Naftiko capability as a REST adapter and an MCP server (streamable HTTP).
 
     Set TIKTOK_CLIENT_KEY and TIKTOK_CLIENT_SECRET to let callers omit the app's credentials.
     """
+    settings = settings_from_context(ctx)
+    require_extra("gateway")
+    from loginkit.gateway.capability import load_capability
+    from loginkit.gateway.document import CapabilityError
+    from loginkit.gateway.service import serve_gateway
+    from loginkit.gateway.upstream import Timeouts
+
     try:
-        capability = load_capability(capability_path)
+        capability = load_capability(settings.capability)
     except CapabilityError as exc:
         raise click.ClickException(str(exc)) from exc
-    if upstream is not None and not upstream.startswith(("http://", "https://")):
-        raise click.BadParameter("expected an http:// or https:// URL", param_hint="--upstream")
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    asyncio.run(
-        serve_gateway(
-            capability,
-            host=host,
-            upstream=upstream,
-            rest_port=rest_port,
-            mcp_port=mcp_port,
-            timeouts=Timeouts(connect=connect_timeout, total=timeout),
+    rest_port = settings.rest_port or (capability.rest.port if capability.rest else None)
+    mcp_port = settings.mcp_port or (capability.mcp.port if capability.mcp else None)
+    sockets = {
+        port: listen(settings.host, port, what, option)
+        for port, what, option in (
+            (rest_port, "the gateway's REST adapter", "--rest-port"),
+            (mcp_port, "the gateway's MCP server", "--mcp-port"),
         )
-    )
+        if port is not None
+    }
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        asyncio.run(
+            serve_gateway(
+                capability,
+                host=settings.host,
+                upstream=settings.upstream,
+                rest_port=rest_port,
+                mcp_port=mcp_port,
+                timeouts=Timeouts(connect=settings.connect_timeout, total=settings.timeout),
+                sockets=sockets,
+            )
+        )
+    except KeyboardInterrupt:
+        raise SystemExit(130) from None

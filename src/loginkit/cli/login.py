@@ -20,6 +20,7 @@ from datetime import timedelta
 
 import click
 
+from loginkit.cli.control import HTTP_URL
 from loginkit.client._protocol import TIKTOK_API_BASE_URL
 from loginkit.client.credentials import SavedLogin, open_store
 from loginkit.client.errors import (
@@ -106,13 +107,24 @@ def _fields_for(tokens: TokenSet) -> list[str]:
 @click.command()
 @click.option("--scopes", default=DEFAULT_SCOPES, show_default=True, help="Comma-separated.")
 @click.option(
-    "--base-url", envvar="LOGINKIT_BASE_URL", help="An emulator's URL (default: real TikTok)."
+    "--base-url",
+    type=HTTP_URL,
+    envvar="LOGINKIT_BASE_URL",
+    help="An emulator's URL (default: real TikTok).",
 )
 @_client_key
 @_client_secret
 @click.option("--no-browser", is_flag=True, help="Print the URL instead of opening a browser.")
-@click.option("--timeout", default=300, show_default=True, help="Seconds to wait for the login.")
-@click.option("--port", default=0, help="Loopback port (default: any free port).")
+@click.option(
+    "--timeout",
+    type=click.IntRange(min=1),
+    default=300,
+    show_default=True,
+    help="Seconds to wait for the login.",
+)
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=0, help="Loopback port (default: any free)."
+)
 @click.option(
     "--pkce-encoding", type=click.Choice(["hex", "base64url"]), default="hex", show_default=True
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Protocol
 
-__all__ = ["MAX_CLOCK_OFFSET_SECONDS", "Clock", "FrozenClock", "SystemClock"]
+__all__ = ["MAX_CLOCK_OFFSET_SECONDS", "Clock", "SystemClock"]
 
 MAX_CLOCK_OFFSET_SECONDS = 100 * 366 * 86400
 """How far the clock may be moved from the wall clock, either way (our choice): a century covers
@@ -36,13 +36,3 @@ class SystemClock:
             )
         self.offset += seconds
 
-
-class FrozenClock(SystemClock):
-    """A clock that moves only when told to."""
-
-    def __init__(self, at: int = 1_700_000_000) -> None:
-        super().__init__()
-        self.at = at
-
-    def now(self) -> int:
-        return self.at + self.offset

@@ -1,5 +1,6 @@
-"""v1 and v2 OAuth must not be mixed (seed 002, FAQ 1): each API refuses the other's codes and
-tokens, and the emulator remembers that the app tried (for the migration checker)."""
+"""v1 and v2 OAuth must not be mixed (developers.tiktok.com/bulletin/migration-guidance-oauth-v1,
+FAQ 1): each API refuses the other's codes and tokens, and the emulator remembers that the app
+tried (for the migration checker)."""
 
 from __future__ import annotations
 

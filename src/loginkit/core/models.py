@@ -26,12 +26,14 @@ class Platform(StrEnum):
 
     @property
     def requires_pkce(self) -> bool:
-        """TikTok requires PKCE from desktop and mobile apps (facts §2.2)."""
+        """TikTok requires PKCE from desktop and mobile apps
+        (developers.tiktok.com/doc/login-kit-desktop)."""
         return self is not Platform.WEB
 
 
 class OAuthVersion(StrEnum):
-    """Which of TikTok's OAuth APIs issued a code or token; the two must not be mixed (seed 002)."""
+    """Which of TikTok's OAuth APIs issued a code or token; the two must not be mixed
+    (v1 migration guide)."""
 
     V1 = "v1"
     V2 = "v2"
@@ -54,7 +56,7 @@ class App:
     developer_id: str = "default"
     created_at: int = 0
     redirect_domains: tuple[str, ...] = ()
-    """v1 OAuth only: hosts whose (sub)domains may receive the redirect (seed 002)."""
+    """v1 OAuth only: hosts whose (sub)domains may receive the redirect (v1 migration guide)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,8 @@
 """Redirect URI registration rules per platform, and matching at authorize time.
 
-Web (seed 003, migration guide 002): at most 10 URIs, each shorter than 512 characters, absolute
-and ``https``, static (no query), no fragment. Desktop (facts §2.4): ``http`` or ``https`` on
+Web (developers.tiktok.com/doc/login-kit-web, and the OAuth migration guidance): at most 10
+URIs, each shorter than 512 characters, absolute and ``https``, static (no query), no fragment.
+Desktop (developers.tiktok.com/doc/login-kit-desktop): ``http`` or ``https`` on
 ``localhost``/``127.0.0.1`` with a port, where ``*`` stands for any port. Mobile: ``https``.
 Ours: unless the server runs ``--strict``, web apps may also register loopback ``http`` URIs
 with a port, for local development.

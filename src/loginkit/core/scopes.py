@@ -1,7 +1,8 @@
 """TikTok's scope catalogue and the Display API user fields each scope unlocks.
 
 This module is the one place that knows which scopes exist, how they are written on the wire
-(comma-separated) and which user fields they cover (facts §6.1, §7).
+(comma-separated) and which user fields they cover (developers.tiktok.com/doc/tiktok-api-scopes,
+developers.tiktok.com/doc/tiktok-api-v2-get-user-info).
 """
 
 from __future__ import annotations

@@ -1,4 +1,6 @@
-"""TikTok's v1 OAuth dialect (seed 002, facts §10), on the v2 machinery.
+"""TikTok's v1 OAuth dialect, on the v2 machinery.
+
+See developers.tiktok.com/bulletin/migration-guidance-oauth-v1.
 
 - ``POST /oauth/access_token/``: ``client_key``, ``client_secret``, ``code``,
   ``grant_type=authorization_code`` (no ``redirect_uri``, no PKCE).
@@ -81,7 +83,7 @@ class V1Unavailable(UnauthorizedClient):
 
 
 _ERROR_CODES: tuple[tuple[type[LoginKitError], int], ...] = (
-    # Ours [I]: only 10002 ("Parameter error") is documented; the others follow the numbering of
+    # Our choice: only 10002 ("Parameter error") is documented; the others follow the numbering of
     # the open platform v1 descended from.
     (V1Unavailable, 10004),
     (InvalidScope, 10004),
@@ -220,7 +222,7 @@ def _on_redirect_domain(uri: str, domains: tuple[str, ...]) -> bool:
 
 def check_v1_redirect_uri(req: AuthorizeRequest, policy: Policy) -> None:
     """- with redirect domains: an https URL on a registered domain or a subdomain of one
-      (query parameters allowed, as v1 allowed them: seed 002, FAQ 2)
+      (query parameters allowed, as v1 allowed them: the migration guidance, FAQ 2)
     - without: a registered redirect URI, as in v2
     """
     uri = req.params.get("redirect_uri", "")

@@ -1,8 +1,9 @@
 """TikTok's ``authorization.removed`` webhook: the event body and its ``TikTok-Signature``.
 
-Body (facts §9): ``{"client_key", "event", "create_time", "user_openid", "content"}`` where
-``content`` is a JSON *string* ``{"reason": n}``: 1 the user disconnected the app, 5 the developer
-revoked access. Signature header: ``t=<unix time>,s=<hex HMAC-SHA256 of "<t>.<raw body>">``.
+Body (developers.tiktok.com/doc/webhooks-events):
+``{"client_key", "event", "create_time", "user_openid", "content"}`` where ``content`` is a JSON
+*string* ``{"reason": n}``: 1 the user disconnected the app, 5 the developer revoked access.
+Signature header: ``t=<unix time>,s=<hex HMAC-SHA256 of "<t>.<raw body>">``.
 """
 
 from __future__ import annotations

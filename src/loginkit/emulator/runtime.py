@@ -9,11 +9,10 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import cast
 
 from starlette.requests import Request
 
-from loginkit.config import Settings
 from loginkit.core import observations
 from loginkit.core.models import App
 from loginkit.core.service import AuthorizationService
@@ -21,8 +20,7 @@ from loginkit.core.webhooks import RemovalReason
 from loginkit.emulator.faults import FaultBoard
 from loginkit.emulator.received import client_of, received_params
 from loginkit.emulator.request_log import LoggedRequest, RequestLog
-from loginkit.emulator.seed import demo_seed, load_seed_file
-from loginkit.emulator.seed_state import apply_state_seed
+from loginkit.emulator.seed import SeedFile
 from loginkit.emulator.store import AdminStore
 from loginkit.emulator.webhooks import WebhookDispatcher
 
@@ -51,7 +49,8 @@ class AdminRuntime:
         await self.webhooks.close()
 
 
-async def start_admin(service: AuthorizationService, settings: Settings) -> AdminRuntime:
+async def start_admin(service: AuthorizationService, seeds: list[SeedFile]) -> AdminRuntime:
+    """The runtime of a started ``service`` whose database holds ``seeds`` already."""
     store = cast(AdminStore, service.store)
     webhooks = WebhookDispatcher(store=store, clock=service.clock, open_id=service.ctx.open_id)
 
@@ -64,22 +63,11 @@ async def start_admin(service: AuthorizationService, settings: Settings) -> Admi
 
     service.on_grant_revoked = developer_revoked
     runtime = AdminRuntime(store=store, webhooks=webhooks)
-    seeds: list[dict[str, Any]] = []
-    if settings.seed_demo:
-        seeds.append(demo_seed(settings.base_url))
-    if settings.seed_file is not None:
-        seed = load_seed_file(settings.seed_file)
-        await apply_state_seed(store, seed, service.clock.now())
-        seeds.append(seed)
+    apps = {app.client_key: app for app in await store.list_apps()}
     for seed in seeds:
-        for entry in seed.get("apps", []):
-            app = await store.get_app(str(entry.get("client_key", "")))
-            secret = entry.get("client_secret")
-            if (
-                app
-                and isinstance(secret, str)
-                and await service.ctx.client_secret_matches(app, secret)
-            ):
+        for entry in seed.apps:
+            app, secret = apps.get(entry.client_key), entry.client_secret
+            if app and secret and await service.ctx.client_secret_matches(app, secret):
                 runtime.known_secrets[app.client_key] = secret
     return runtime
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import Mapping
+import socket
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 
@@ -92,8 +93,12 @@ async def serve_gateway(
     rest_port: int | None = None,
     mcp_port: int | None = None,
     timeouts: Timeouts = DEFAULT_TIMEOUTS,
+    sockets: Mapping[int, socket.socket] | None = None,
 ) -> None:
-    """Serve the REST adapter and the MCP server until interrupted (or one of them stops)."""
+    """Serve the REST adapter and the MCP server until interrupted (or one of them stops).
+
+    ``sockets``: port → a socket bound to it already (the command line binds before it logs).
+    """
     async with build_gateway(
         capability,
         host=host,
@@ -103,10 +108,10 @@ async def serve_gateway(
         timeouts=timeouts,
     ) as gateway:
         listeners = ((gateway.rest_app, gateway.rest_port), (gateway.mcp_app, gateway.mcp_port))
+        bound = [(app, port) for app, port in listeners if app is not None and port is not None]
         servers = [
             uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="info"))
-            for app, port in listeners
-            if app is not None and port is not None
+            for app, port in bound
         ]
         logger.info(
             "gateway for %r: REST on %s, MCP on %s, upstream %s, credentials bound: %s",
@@ -116,23 +121,26 @@ async def serve_gateway(
             upstream or "from the capability",
             ", ".join(sorted(gateway.credentials.provided)) or "none",
         )
-        await serve_together(servers)
+        await serve_together(servers, [(sockets or {}).get(port) for _, port in bound])
 
 
-async def serve_together(servers: list[uvicorn.Server]) -> None:
-    """Run uvicorn servers side by side; when one stops, stop the rest.
+async def serve_together(
+    servers: list[uvicorn.Server], sockets: Sequence[socket.socket | None] = ()
+) -> None:
+    """Run uvicorn servers side by side (each on its socket of ``sockets``, if bound already);
+    when one stops, stop the rest.
 
     Each server installs its own signal handlers and the last one wins, so a Ctrl-C reaches
     only one; the others follow it here.
     """
 
-    async def run(server: uvicorn.Server) -> None:
+    async def run(server: uvicorn.Server, sock: socket.socket | None) -> None:
         try:
-            await server.serve()
+            await server.serve(sockets=None if sock is None else [sock])
         finally:
             for other in servers:
                 other.should_exit = True
 
     async with asyncio.TaskGroup() as group:
-        for server in servers:
-            group.create_task(run(server))
+        for index, server in enumerate(servers):
+            group.create_task(run(server, sockets[index] if index < len(sockets) else None))

@@ -13,14 +13,12 @@ from starlette.routing import Route
 
 from loginkit.config import Settings
 from loginkit.emulator.readiness import check_readiness
-from loginkit.emulator.runtime import start_admin
-from loginkit.emulator.seed import apply_seed, demo_seed, load_seed_file
 from loginkit.server import metrics
 from loginkit.server.openapi import openapi_json
 from loginkit.server.portal import app as portal_app
 from loginkit.server.ratelimit import RateLimits, limits_storage
 from loginkit.server.routes import authorize, control, explain, landing, oauth, user, v1
-from loginkit.server.startup import build_service
+from loginkit.server.startup import RunningEmulator, start_emulator
 from loginkit.server.throttle import AuthFailureThrottle
 from loginkit.server.unrouted import exception_handlers
 
@@ -43,26 +41,19 @@ def readyz(settings: Settings, shared: Storage) -> Callable[[Request], Awaitable
     return endpoint
 
 
-def create_app(settings: Settings) -> Starlette:
+def create_app(settings: Settings, *, started: RunningEmulator | None = None) -> Starlette:
+    """``started``: state the command line opened already (its start-up errors reported)."""
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        service = build_service(settings)
-        store = service.store
-        await service.start()
+        running = started or await start_emulator(settings)
         try:
-            now, hasher = service.clock.now(), service.secret_hasher
-            if settings.seed_demo and not await store.list_apps():
-                await apply_seed(store, demo_seed(settings.base_url), now, hasher)
-            if settings.seed_file is not None:
-                await apply_seed(store, load_seed_file(settings.seed_file), now, hasher)
-            app.state.service = service
-            app.state.pool_reporter = metrics.pool_reporter(store)
-            app.state.admin = await start_admin(service, settings)
+            app.state.service = running.service
+            app.state.pool_reporter = metrics.pool_reporter(running.service.store)
+            app.state.admin = running.admin
             yield
         finally:
-            if hasattr(app.state, "admin"):
-                await app.state.admin.close()
-            await store.close()
+            await running.close()
             metrics.mark_process_dead()
 
     shared = limits_storage(settings)

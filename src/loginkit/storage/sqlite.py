@@ -20,6 +20,7 @@ import queue
 import sqlite3
 import threading
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -117,6 +118,15 @@ def _driver(conn: Connection) -> sqlite3.Connection:
     return cast(sqlite3.Connection, conn.connection.driver_connection)
 
 
+def _check_openable(path: Path) -> None:
+    """Fail here, not in the writer thread (whose waiting callers would never hear of it)."""
+    try:
+        with closing(sqlite3.connect(path)) as conn:
+            conn.execute("PRAGMA journal_mode=WAL")  # reads the header; needs write access
+    except sqlite3.Error as exc:
+        raise StoreUnavailable(f"{exc}") from exc
+
+
 class SQLiteStore(SQLStore):
     def __init__(
         self, path: str | Path, *, max_batch: int = 128, busy_timeout_ms: int = 5000
@@ -134,6 +144,7 @@ class SQLiteStore(SQLStore):
 
     async def open(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        _check_openable(self.path)
         engine = create_engine(f"sqlite:///{self.path}", poolclass=NullPool)
         event.listen(engine, "connect", self._configure_connection)
         # pysqlite's implicit transactions break savepoints; we issue BEGIN ourselves (here,

@@ -21,7 +21,7 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -32,7 +32,6 @@ from loginkit.core.pkce import create_challenge, create_verifier
 from loginkit.core.policy import Policy
 
 __all__ = [
-    "EmulatorFaultsUnsupported",
     "InProcessEmulator",
     "PkceVerifiers",
     "app_request",
@@ -104,10 +103,6 @@ class PkceVerifiers:
         return self._by_code.get(code)
 
 
-class EmulatorFaultsUnsupported(RuntimeError):
-    """This emulator has no ``POST /emulator/faults`` (answered 404)."""
-
-
 @dataclass
 class InProcessEmulator:
     """A running emulator and helpers over its control API (admin token already set)."""
@@ -127,8 +122,6 @@ class InProcessEmulator:
 
     def _call(self, method: str, path: str, json: Any = None) -> Any:
         response = self.control.request(method, path, json=json)
-        if response.status_code == 404 and path == "/emulator/faults":
-            raise EmulatorFaultsUnsupported("this emulator has no /emulator/faults")
         if response.status_code >= 300:
             raise RuntimeError(f"{method} {path}: {response.status_code} {response.text}")
         return response.json()
@@ -207,11 +200,7 @@ class InProcessEmulator:
         status: int | None = None,
         latency_ms: int | None = None,
     ) -> None:
-        """Make the next ``count`` calls to ``endpoint`` fail (or be slow).
-
-        Raises:
-            EmulatorFaultsUnsupported: the emulator has no fault injection.
-        """
+        """Make the next ``count`` calls to ``endpoint`` fail (or be slow)."""
         body: dict[str, Any] = {"endpoint": endpoint, "count": count}
         optional = {"error": error, "status": status, "latency_ms": latency_ms}
         body |= {k: v for k, v in optional.items() if v is not None}
@@ -255,7 +244,7 @@ def run_emulator(
         host="127.0.0.1",
         port=port,
         seed_demo=False,
-        policy=policy or Policy(),
+        **asdict(policy or Policy()),  # each Policy field is a setting of the same name
     )
     config = uvicorn.Config(
         create_app(settings), log_config=None, log_level="warning", lifespan="on"

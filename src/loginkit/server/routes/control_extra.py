@@ -9,7 +9,7 @@ from starlette.requests import Request
 from loginkit.core.errors import InvalidRequest
 from loginkit.emulator.faults import fault_from_fields
 from loginkit.emulator.runtime import admin, admin_store
-from loginkit.emulator.seed_state import export_state
+from loginkit.emulator.seed import export_state
 from loginkit.server.routes.control_contract import operation
 from loginkit.server.routes.control_models import (
     Delivery,
@@ -68,7 +68,9 @@ async def clear_faults(request: Request) -> Empty:
 )
 async def export(request: Request) -> ExportedState:
     runtime = admin(request)
-    return ExportedState(**await export_state(runtime.store, runtime.known_secrets))
+    with_secrets = request.query_params.get("include_secrets", "") in ("1", "true")
+    state = await export_state(runtime.store, runtime.known_secrets, include_secrets=with_secrets)
+    return ExportedState(**state)
 
 
 @operation(

@@ -23,8 +23,8 @@ async def landing(request: Request) -> Response:
         "base_url": config.base_url,
         "local_run": local_run,
         "demo_mounted": local_run and demo is not None,
-        "demo_apps": demo["apps"] if demo else [],
-        "demo_users": [u["username"] for u in demo["users"]] if demo else [],
+        "demo_apps": demo.apps if demo else [],
+        "demo_users": [u.username for u in demo.users] if demo else [],
         "strict": config.policy.strict_redirect_uris,
     }
     return render(request, "landing.html", context)

@@ -38,7 +38,8 @@ async def token(request: Request) -> Response:
 
 @endpoint(Family.OAUTH)
 async def token_refresh_alias(request: Request) -> Response:
-    """Not TikTok's: seed 000 documents this path; TikTok refreshes on /v2/oauth/token/."""
+    """Not TikTok's: the OpenAPI of github.com/api-evangelist/tiktok-for-developers lists this
+    path; TikTok refreshes on /v2/oauth/token/."""
     response = await _guarded(
         request,
         Limited.TOKEN,

@@ -2,10 +2,11 @@
 
 v1's authorize pages (``GET /auth/authorize/``) are served with v2's by ``routes/authorize.py``.
 
-v1 took its parameters in the query string (facts §10); a form body is accepted too. v1 answered
-HTTP 200 with its error envelope [I], so refusals are rendered here rather than by ``@endpoint``,
-which renders v2's flat errors; v1 calls are entered in the request log here too, as the log
-keeps ``/v2/`` calls only.
+v1 took its parameters in the query string
+(developers.tiktok.com/bulletin/migration-guidance-oauth-v1); a form body is accepted too. v1
+answered HTTP 200 with its error envelope (our choice), so refusals are rendered here rather than by
+``@endpoint``, which renders v2's flat errors; v1 calls are entered in the request log here too,
+as the log keeps ``/v2/`` calls only.
 """
 
 from __future__ import annotations
