@@ -19,7 +19,13 @@ from tests.support.emulator import EmulatorProcess
 
 SCOPES = "user.info.basic,user.info.profile"
 FIELDS = "open_id,display_name,username"
-_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def _hidden(html: str, name: str) -> str:
+    """The value of the page's hidden form field ``name``."""
+    found = re.search(rf'name="{name}" value="([^"]+)"', html)
+    assert found, html
+    return found.group(1)
 
 
 def pkce_pair() -> tuple[str, str]:
@@ -62,20 +68,27 @@ def browser_login(emulator: EmulatorProcess, app: dict[str, Any], user: dict[str
     )
     with httpx2.Client(base_url=emulator.base_url, timeout=10) as browser:
         page = browser.get(f"/v2/auth/authorize/?{query}")
-        found = _CSRF.search(page.text)
-        assert found, page.text
-        csrf = found.group(1)
+        pending_id = _hidden(page.text, "pending_id")
         login = browser.post(
             "/v2/auth/authorize/login",
-            data={"csrf_token": csrf, "query": query, "user_id": user["user_id"]},
+            data={
+                "csrf_token": _hidden(page.text, "csrf_token"),
+                "pending_id": pending_id,
+                "user_id": user["user_id"],
+            },
         )
         assert login.status_code == 303, login.text
-        consent = browser.get(f"/v2/auth/authorize/?{query}")
-        if consent.status_code == 200 and "decision" in consent.text:
+        consent = browser.get(login.headers["location"])
+        if consent.status_code == 200:
             toggles = {f"scope:{s}": "on" for s in SCOPES.split(",")}
             decided = browser.post(
                 "/v2/auth/authorize/decision",
-                data={"csrf_token": csrf, "query": query, "decision": "authorize", **toggles},
+                data={
+                    "csrf_token": _hidden(consent.text, "csrf_token"),
+                    "pending_id": pending_id,
+                    "decision": "authorize",
+                    **toggles,
+                },
             )
             callback = decided.headers["location"]
         else:  # a returning user may be sent straight back (auto-authorization)

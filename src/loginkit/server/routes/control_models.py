@@ -336,6 +336,14 @@ class LoggedRequestView(Shown):
     log_id: str
     client_key: str | None
     duration_ms: float
+    params: dict[str, str] = Field(
+        description="The parameters received; secrets, codes, tokens and verifiers masked."
+    )
+    rule: str | None = Field(description="The check that refused it, e.g. redirect_uri.mismatch.")
+    explanation: str | None
+    observations: list[str] = Field(
+        description="What the emulator noticed, e.g. authorize.no_pkce."
+    )
 
 
 class AttemptView(Shown):
