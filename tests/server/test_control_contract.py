@@ -8,8 +8,11 @@ from typing import Any
 import httpx2
 import pytest
 from openapi_spec_validator import validate
+from starlette.routing import Route
 
+from loginkit.config import Settings
 from loginkit.core.clock import MAX_CLOCK_OFFSET_SECONDS
+from loginkit.server.app import create_app
 from tests.pages.portal_client import Portal, save_app_settings
 from tests.server.helpers import post_form
 from tests.support.emulator import EmulatorProcess
@@ -172,7 +175,26 @@ CONTROL_OPERATIONS = {
     ("/emulator/requests", "get"),
     ("/emulator/export", "get"),
     ("/emulator/webhooks/deliveries", "get"),
+    ("/emulator/requests/{log_id}", "get"),
+    ("/emulator/apps/{client_key}/readiness", "get"),
+    ("/emulator/users/{user}/sign-out", "post"),
 }
+
+
+def _served_control_routes() -> set[tuple[str, str]]:
+    """Every (path, method) the emulator routes under /emulator/, from the app itself."""
+    app = create_app(Settings(database_url="sqlite://", admin_token="x" * 32, seed_demo=False))
+    return {
+        (route.path, method.lower())
+        for route in app.routes
+        if isinstance(route, Route) and route.path.startswith("/emulator/")
+        for method in route.methods or ()
+        if method != "HEAD"
+    }
+
+
+def test_every_control_route_is_in_the_contract() -> None:
+    assert _served_control_routes() == CONTROL_OPERATIONS
 
 
 def _resolve(document: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:

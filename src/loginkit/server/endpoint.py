@@ -59,9 +59,7 @@ def _as_family_error(exc: Exception, family: Family) -> LoginKitError:
     if isinstance(exc, LoginKitError):
         return exc
     if isinstance(exc, StoreUnavailable):
-        return (
-            ApiUnavailable() if family is Family.API else TemporarilyUnavailable(detail=str(exc))
-        )
+        return ApiUnavailable() if family is Family.API else TemporarilyUnavailable(detail=str(exc))
     return ApiInternalError() if family is Family.API else ServerError()
 
 
@@ -79,9 +77,7 @@ def _status(error: LoginKitError, family: Family, request: Request) -> int:
     return error.status if real or not quirk_200 else 200
 
 
-def render_error(
-    error: LoginKitError, log_id: str, request: Request, family: Family
-) -> Response:
+def render_error(error: LoginKitError, log_id: str, request: Request, family: Family) -> Response:
     if family is Family.PAGE:
         return _error_page(error, request)
     if isinstance(error, ApiError):

@@ -21,8 +21,10 @@ from loginkit.server.routes import control, control_extra
 from loginkit.server.routes.control_contract import OPERATIONS, Operation, describe
 from loginkit.server.routes.control_models import (
     AppView,
+    LoggedRequestView,
     MigrationQuery,
     MigrationView,
+    ReadinessView,
     Redirect,
     RedirectDomains,
     V1AuthorizeBody,
@@ -45,8 +47,9 @@ _ERRORS = {
 }
 
 
-def _describe_v1_routes() -> None:
-    """The v1 control routes are declared in ``routes/v1.py``; their contract is published here."""
+def _describe_plain_routes() -> None:
+    """Routes declared without ``@operation`` (``routes/v1.py``, ``routes/explain.py``): their
+    contract is published here."""
     for op in (
         Operation(
             "POST",
@@ -62,6 +65,21 @@ def _describe_v1_routes() -> None:
             "Set an app's v1 redirect domains",
             body=RedirectDomains,
             returns=AppView,
+            errors=(400, 401, 404),
+        ),
+        Operation(
+            "GET",
+            "/emulator/requests/{log_id}",
+            "Why a request was answered as it was (from this process's request log)",
+            returns=LoggedRequestView,
+            errors=(401, 404),
+        ),
+        Operation(
+            "GET",
+            "/emulator/apps/{client_key}/readiness",
+            "Whether an app's traffic and registration are ready for TikTok",
+            query=MigrationQuery,
+            returns=ReadinessView,
             errors=(400, 401, 404),
         ),
         Operation(
@@ -195,4 +213,4 @@ async def openapi_json(request: Request) -> Response:
     return JSONResponse(openapi_document(settings(request).base_url))
 
 
-_describe_v1_routes()
+_describe_plain_routes()

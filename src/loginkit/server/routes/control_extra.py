@@ -8,6 +8,7 @@ from starlette.requests import Request
 
 from loginkit.core.errors import InvalidRequest
 from loginkit.emulator.faults import fault_from_fields
+from loginkit.emulator.request_log import record_view
 from loginkit.emulator.runtime import admin, admin_store
 from loginkit.emulator.seed import export_state
 from loginkit.server.routes.control_contract import operation
@@ -84,7 +85,7 @@ async def requests_log(request: Request, query: RequestFilter) -> list[LoggedReq
     entries = admin(request).requests.newest_first(
         path=query.path, client_key=query.client_key, outcome=query.outcome
     )
-    return [LoggedRequestView(**asdict(e)) for e in entries]
+    return [LoggedRequestView(**record_view(e)) for e in entries]
 
 
 @operation(

@@ -30,6 +30,7 @@ __all__ = [
     "LoggedRequestView",
     "MigrationQuery",
     "MigrationView",
+    "ReadinessView",
     "Redirect",
     "RedirectDomains",
     "RequestFilter",
@@ -331,19 +332,33 @@ class LoggedRequestView(Shown):
     at: float = Field(description="Wall-clock time, in seconds since the epoch.")
     method: str
     path: str
+    endpoint: str = Field(description="The same as path.")
     status: int
-    outcome: str = Field(description="ok, or the error code answered.")
+    outcome: str = Field(description="ok, TikTok's error code, or refused (an error page).")
+    error: str | None = Field(description="The outcome unless ok.")
     log_id: str
     client_key: str | None
     duration_ms: float
-    params: dict[str, str] = Field(
-        description="The parameters received; secrets, codes, tokens and verifiers masked."
+    params: dict[str, str] = Field(description="The parameters received, secrets masked.")
+    rule: str | None = Field(
+        description="The check that refused it, e.g. redirect_uri.mismatch.",
     )
-    rule: str | None = Field(description="The check that refused it, e.g. redirect_uri.mismatch.")
     explanation: str | None
-    observations: list[str] = Field(
-        description="What the emulator noticed, e.g. authorize.no_pkce."
-    )
+    observations: list[str] = Field(description="What was noticed, e.g. authorize.no_pkce.")
+
+
+class ReadinessFindingView(Shown):
+    id: str = Field(examples=["no_pkce"])
+    severity: Literal["error", "warning", "info"]
+    message: str
+    count: int
+    log_ids: list[str]
+
+
+class ReadinessView(Shown):
+    client_key: str
+    ready: bool = Field(description="True when no finding is an error.")
+    findings: list[ReadinessFindingView]
 
 
 class AttemptView(Shown):
