@@ -119,7 +119,8 @@ def test_a_web_app_has_the_pages_before_the_end_of_life_and_an_error_page_from_i
         move_clock_to(emulator, EOL)
         refused = decide(browser, query, csrf, "authorize")
         assert refused.status_code == 400 and "location" not in refused.headers
-        assert 'id="param">client_key<' in refused.text and "2024-02-29" in refused.text
+        # TikTok's page names redirect_uri for a web app past v1's end of life
+        assert 'id="param">redirect_uri<' in refused.text and "2024-02-29" in refused.text
         page = browser.get(f"/auth/authorize/?{query}")
         assert page.status_code == 400 and "location" not in page.headers
         assert "end of life" in page.text and "/v2/auth/authorize/" in page.text
