@@ -80,7 +80,7 @@ async def test_full_cycle_with_the_async_client(emulator: EmulatorProcess) -> No
         app["client_key"], app["client_secret"], base_url=emulator.base_url,
         redirect_uri=app["redirect_uris"][0],
     ) as client:
-        tokens = await client.exchange_code(code)
+        tokens = await client.exchange_code(code, code_verifier=emulator.code_verifier_for(code))
         assert (await client.user_info(tokens.access_token)).open_id == tokens.open_id
         await client.revoke(tokens.access_token)
         with pytest.raises(APIError) as caught:
@@ -111,7 +111,7 @@ def test_wrong_secret_is_invalid_client(emulator: EmulatorProcess) -> None:
 def test_denied_consent_comes_back_as_access_denied(emulator: EmulatorProcess) -> None:
     app = emulator.create_app()
     with sync_client(emulator, app) as client:
-        url = client.authorization_url(["user.info.basic"], state="s")
+        url = client.authorization_url(["user.info.basic"], state="s", pkce=PKCE.generate())
     params = {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
     redirect_to = emulator.control("POST", "/emulator/authorize", {**params, "deny": True})
     query = parse_qs(urlsplit(redirect_to["redirect_to"]).query)

@@ -23,7 +23,7 @@ def logged_in(emulator: EmulatorProcess) -> tuple[dict[str, Any], TokenSet]:
     code = emulator.authorize(app, emulator.create_user(), ["user.info.basic"])
     with TikTokClient(app["client_key"], app["client_secret"], base_url=emulator.base_url,
                       redirect_uri=app["redirect_uris"][0]) as client:
-        return app, client.exchange_code(code)
+        return app, client.exchange_code(code, code_verifier=emulator.code_verifier_for(code))
 
 
 def test_threads_share_one_refresh(fresh_emulator: EmulatorProcess) -> None:
