@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
+from loginkit.core.pkce import create_challenge, create_verifier
 from tests.support.emulator import EmulatorProcess
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -49,6 +50,8 @@ class LoopbackApp:
     webhook_failures: int = 0
     """How many webhook POSTs to answer 500 before accepting (to exercise retries)."""
     state: str = field(default_factory=lambda: secrets.token_urlsafe(12))
+    code_verifier: str = field(default_factory=create_verifier)
+    """PKCE, which TikTok requires of web apps: the challenge goes in ``authorize_url``."""
 
     @property
     def base_url(self) -> str:
@@ -65,6 +68,8 @@ class LoopbackApp:
             "scope": self.scope,
             "redirect_uri": self.redirect_uri,
             "state": self.state,
+            "code_challenge": create_challenge(self.code_verifier, "base64url"),
+            "code_challenge_method": "S256",
         } | extra
         return f"{self.emulator_url}/v2/auth/authorize/?{urlencode(params)}"
 

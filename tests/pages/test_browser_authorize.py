@@ -29,7 +29,7 @@ def _setup(emulator: EmulatorProcess, loopback_app: LoopbackApp) -> dict[str, An
     return app
 
 
-def _exchange(emulator: EmulatorProcess, app: dict[str, Any], code: str, redirect_uri: str) -> Any:
+def _exchange(emulator: EmulatorProcess, app: dict[str, Any], code: str, rp: LoopbackApp) -> Any:
     return httpx2.post(
         f"{emulator.base_url}/v2/oauth/token/",
         data={
@@ -37,7 +37,8 @@ def _exchange(emulator: EmulatorProcess, app: dict[str, Any], code: str, redirec
             "client_secret": app["client_secret"],
             "code": code,
             "grant_type": "authorization_code",
-            "redirect_uri": redirect_uri,
+            "redirect_uri": rp.redirect_uri,
+            "code_verifier": rp.code_verifier,
         },
     ).json()
 
@@ -67,13 +68,13 @@ def test_consent_with_one_scope_off_grants_exactly_the_others(
     callback = loopback_app.callbacks[-1]
     assert callback["scopes"] == "user.info.basic,user.info.profile"
     assert callback["state"] == loopback_app.state
-    token = _exchange(emulator, app, callback["code"], loopback_app.redirect_uri)
+    token = _exchange(emulator, app, callback["code"], loopback_app)
     assert token["scope"] == "user.info.basic,user.info.profile"
     stats = httpx2.get(
         f"{emulator.base_url}/v2/user/info/?fields=open_id,follower_count",
         headers={"Authorization": f"Bearer {token['access_token']}"},
     )
-    assert stats.json()["error"]["code"] == "scope_permission_missed"
+    assert stats.json()["error"]["code"] == "scope_not_authorized"
     assert tab.console_errors == []
 
 

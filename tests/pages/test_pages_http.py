@@ -15,6 +15,7 @@ import httpx2
 import pytest
 import yaml
 
+from loginkit.core.pkce import create_challenge, create_verifier
 from loginkit.core.webhooks import SIGNATURE_HEADER, verify_signature
 from tests.pages.conftest import LoopbackApp
 from tests.pages.portal_client import Portal, csrf_of, save_app_settings
@@ -30,6 +31,10 @@ def portal(emulator: EmulatorProcess) -> Iterator[Portal]:
     signed_in.close()
 
 
+PKCE_CHALLENGE = create_challenge(create_verifier(), "base64url")
+"""TikTok requires PKCE of web apps; one challenge keeps every query of a test alike."""
+
+
 def _authorize_query(app: dict[str, Any], **extra: str) -> str:
     params = {
         "client_key": app["client_key"],
@@ -37,6 +42,8 @@ def _authorize_query(app: dict[str, Any], **extra: str) -> str:
         "scope": SCOPES,
         "response_type": "code",
         "state": "s1",
+        "code_challenge": PKCE_CHALLENGE,
+        "code_challenge_method": "S256",
     } | extra
     return urlencode(params)
 
@@ -183,6 +190,7 @@ def _connected_user(
             "code": code,
             "grant_type": "authorization_code",
             "redirect_uri": app["redirect_uris"][0],
+            "code_verifier": emulator.code_verifier_for(code) or "",
         },
     ).json()
     return user, token

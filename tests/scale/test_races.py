@@ -28,11 +28,11 @@ def two_servers(pg_url: str, tmp_path: Path) -> Iterator[list[Server]]:
         yield servers
 
 
-def race(servers: list[Server], attempt: Callable[[httpx2.Client, str], int]) -> list[int]:
-    """``RACERS`` threads, spread over ``servers``, released together; their status codes."""
+def race(servers: list[Server], attempt: Callable[[httpx2.Client, str], str]) -> list[str]:
+    """``RACERS`` threads, spread over ``servers``, released together; their outcomes."""
     barrier = threading.Barrier(RACERS)
 
-    def one(i: int) -> int:
+    def one(i: int) -> str:
         base_url = servers[i % len(servers)].base_url
         with httpx2.Client(timeout=30) as http:
             http.get(f"{base_url}/healthz")  # connect before the start line
