@@ -11,7 +11,8 @@ import asyncpg
 import pytest
 import redis
 
-ADMIN_URL = os.environ.get("LOGINKIT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+from tests.support.postgres import ADMIN_URL, admin_sql
+
 REDIS_URL = os.environ.get("LOGINKIT_TEST_REDIS", "redis://127.0.0.1:6379/0")
 
 
@@ -21,24 +22,16 @@ def _unreachable(what: str, exc: Exception) -> None:
     pytest.skip(f"{what} not reachable: {exc}")
 
 
-async def _admin(sql: str) -> None:
-    conn = await asyncpg.connect(ADMIN_URL, timeout=5)
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
-
-
 @pytest.fixture
 def pg_url() -> Iterator[str]:
     """A fresh PostgreSQL database for one test, dropped afterwards."""
     name = f"loginkit_test_{secrets.token_hex(5)}"
     try:
-        asyncio.run(_admin(f"CREATE DATABASE {name}"))
+        asyncio.run(admin_sql(f"CREATE DATABASE {name}"))
     except (OSError, asyncpg.PostgresError) as exc:
         _unreachable(f"PostgreSQL at {ADMIN_URL}", exc)
     yield ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    asyncio.run(_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    asyncio.run(admin_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
 
 
 @pytest.fixture

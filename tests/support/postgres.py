@@ -14,7 +14,8 @@ import pytest
 ADMIN_URL = os.environ.get("LOGINKIT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 
 
-async def _admin(sql: str) -> None:
+async def admin_sql(sql: str) -> None:
+    """Run ``sql`` on the administrative database (CREATE / DROP DATABASE)."""
     conn = await asyncpg.connect(ADMIN_URL, timeout=5)
     try:
         await conn.execute(sql)
@@ -27,7 +28,7 @@ def postgres_database(prefix: str) -> Iterator[str]:
     """The URL of a fresh database; skipped when PostgreSQL is unreachable, except in CI."""
     name = f"{prefix}_{secrets.token_hex(4)}"
     try:
-        asyncio.run(_admin(f"CREATE DATABASE {name}"))
+        asyncio.run(admin_sql(f"CREATE DATABASE {name}"))
     except (OSError, asyncpg.PostgresError) as exc:
         if os.environ.get("CI") == "true":
             raise
@@ -35,4 +36,4 @@ def postgres_database(prefix: str) -> Iterator[str]:
     try:
         yield ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
     finally:
-        asyncio.run(_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        asyncio.run(admin_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
