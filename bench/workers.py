@@ -43,7 +43,9 @@ def start_server(database_url: str, workers: int, token: str, log: Path) -> tupl
         "--rate-limit-token", "off", "--rate-limit-user-info", "off", "--no-demo",
     ]  # fmt: skip
     with log.open("ab") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+        # Every process sharing a PostgreSQL database needs the same client-secret key.
+        env = {**os.environ, "LOGINKIT_SECRET_KEY": secrets.token_hex(16)}
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
     base_url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:

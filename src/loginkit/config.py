@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,6 +44,12 @@ class Settings:
     """PostgreSQL connections kept open per process (as many again may open under bursts)."""
     db_timeout: float = 5.0
     """Seconds to connect, to wait for a pooled connection or for one statement."""
+    secret_key: str | None = field(
+        default_factory=lambda: os.environ.get("LOGINKIT_SECRET_KEY"), repr=False
+    )
+    """``LOGINKIT_SECRET_KEY``: the key of the stored client-secret hashes (HMAC-SHA-256), the same
+    for every process sharing a PostgreSQL database (required there). Unset with SQLite: a key
+    file beside the database file, made on first start."""
 
     @property
     def shares_database(self) -> bool:

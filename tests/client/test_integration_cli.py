@@ -11,13 +11,22 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import httpx2
+import pytest
 from click.testing import CliRunner
 
 from loginkit.cli.login import EMULATOR_CLIENT_KEY, cli
+from loginkit.client import TikTokClient
+from loginkit.client.credentials import FileCredentials, SavedLogin
 from tests.support.emulator import EmulatorProcess
+from tests.support.live_defaults import authorize_with_pkce
 
 
-def test_login_whoami_refresh_logout(emulator: EmulatorProcess, tmp_path: Path) -> None:
+@pytest.mark.parametrize("server", ["emulator", "live_emulator"])
+def test_login_whoami_refresh_logout(
+    server: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """The same commands, unchanged, whether or not OAuth errors come with HTTP 200."""
+    emulator: EmulatorProcess = request.getfixturevalue(server)
     credentials = tmp_path / "config" / "credentials.json"
     env = {**os.environ, "LOGINKIT_CREDENTIALS_FILE": str(credentials)}
     user = emulator.create_user(display_name="Terminal Tess", username="tess")
@@ -74,6 +83,32 @@ def test_login_whoami_refresh_logout(emulator: EmulatorProcess, tmp_path: Path) 
     dead = httpx2.get(f"{emulator.base_url}/v2/user/info/", params={"fields": "open_id"},
                       headers={"Authorization": f"Bearer {rotated['access_token']}"})
     assert dead.json()["error"]["code"] == "access_token_invalid"
+
+
+def test_a_dead_refresh_token_under_200_errors_fails_in_one_line(
+    live_emulator: EmulatorProcess, tmp_path: Path
+) -> None:
+    app = live_emulator.create_app()
+    code, verifier = authorize_with_pkce(
+        live_emulator, app, live_emulator.create_user(), ["user.info.basic"]
+    )
+    with TikTokClient(app["client_key"], app["client_secret"], base_url=live_emulator.base_url,
+                      redirect_uri=app["redirect_uris"][0]) as client:
+        tokens = client.exchange_code(code, code_verifier=verifier)
+        client.refresh(tokens.refresh_token)  # rotates: the saved refresh token is now dead
+    credentials = tmp_path / "credentials.json"
+    FileCredentials(credentials).save(SavedLogin(live_emulator.base_url, app["client_key"], tokens))
+    before = credentials.read_text()
+    result = subprocess.run(
+        [sys.executable, "-m", "loginkit.cli.login", "refresh"],
+        capture_output=True, text=True, timeout=60, check=False,
+        env={**os.environ, "LOGINKIT_CREDENTIALS_FILE": str(credentials),
+             "LOGINKIT_CLIENT_SECRET": app["client_secret"]},
+    )
+    assert result.returncode == 1
+    [line] = result.stderr.splitlines()
+    assert line.startswith("Error: invalid_grant: ")
+    assert credentials.read_text() == before  # the refusal was not saved as tokens
 
 
 def test_login_times_out_clearly(emulator: EmulatorProcess, tmp_path: Path) -> None:

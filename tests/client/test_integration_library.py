@@ -17,6 +17,7 @@ from loginkit.client import (
     TikTokClient,
 )
 from tests.support.emulator import EmulatorProcess
+from tests.support.live_defaults import authorize_with_pkce
 
 SCOPES = ["user.info.basic", "user.info.profile", "user.info.stats"]
 
@@ -75,12 +76,12 @@ def test_full_cycle_with_the_sync_client(emulator: EmulatorProcess, encoding: st
 
 async def test_full_cycle_with_the_async_client(emulator: EmulatorProcess) -> None:
     app = emulator.create_app()
-    code = emulator.authorize(app, emulator.create_user(), ["user.info.basic"])
+    code, verifier = authorize_with_pkce(emulator, app, emulator.create_user(), ["user.info.basic"])
     async with AsyncTikTokClient(
         app["client_key"], app["client_secret"], base_url=emulator.base_url,
         redirect_uri=app["redirect_uris"][0],
     ) as client:
-        tokens = await client.exchange_code(code, code_verifier=emulator.code_verifier_for(code))
+        tokens = await client.exchange_code(code, code_verifier=verifier)
         assert (await client.user_info(tokens.access_token)).open_id == tokens.open_id
         await client.revoke(tokens.access_token)
         with pytest.raises(APIError) as caught:

@@ -10,6 +10,7 @@ from typing import Any
 from loginkit.client import AsyncSessions, AsyncTikTokClient, Sessions, TikTokClient, TokenSet
 from loginkit.client.storage import AsyncMemoryTokenStore, MemoryTokenStore
 from tests.support.emulator import EmulatorProcess
+from tests.support.live_defaults import authorize_with_pkce
 
 
 def token_requests(emulator: EmulatorProcess, client_key: str) -> list[Any]:
@@ -20,10 +21,10 @@ def token_requests(emulator: EmulatorProcess, client_key: str) -> list[Any]:
 
 def logged_in(emulator: EmulatorProcess) -> tuple[dict[str, Any], TokenSet]:
     app = emulator.create_app()
-    code = emulator.authorize(app, emulator.create_user(), ["user.info.basic"])
+    code, verifier = authorize_with_pkce(emulator, app, emulator.create_user(), ["user.info.basic"])
     with TikTokClient(app["client_key"], app["client_secret"], base_url=emulator.base_url,
                       redirect_uri=app["redirect_uris"][0]) as client:
-        return app, client.exchange_code(code, code_verifier=emulator.code_verifier_for(code))
+        return app, client.exchange_code(code, code_verifier=verifier)
 
 
 def test_threads_share_one_refresh(fresh_emulator: EmulatorProcess) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from loginkit.client import InvalidGrantError, OAuthError, RetryPolicy, TikTokClient
+from loginkit.client.pkce import PKCE
 from loginkit.core.policy import Policy
 from loginkit.testing.emulator import EmulatorFaultsUnsupported, InProcessEmulator, run_emulator
 
@@ -40,7 +41,7 @@ def test_advance_clock_expires_codes(tiktok_emulator: InProcessEmulator) -> None
     code = tiktok_emulator.authorize(tiktok_emulator.create_user(), app, ["user.info.basic"])
     tiktok_emulator.advance_clock(3600)
     with client_for(tiktok_emulator, app) as client, pytest.raises(InvalidGrantError):
-        client.exchange_code(code)
+        client.exchange_code(code, code_verifier=tiktok_emulator.code_verifier_for(code))
 
 
 def test_a_test_leaves_state_behind(tiktok_emulator: InProcessEmulator) -> None:
@@ -101,3 +102,31 @@ def test_an_app_without_pkce_where_the_emulator_allows_it(tmp_path: Path) -> Non
         assert emulator.code_verifier_for(code) is None
         with client_for(emulator, app) as client:
             assert client.exchange_code(code).open_id.startswith("-000")
+
+
+def test_readiness_says_whether_the_app_is_ready_for_tiktok(
+    tiktok_emulator: InProcessEmulator,
+) -> None:
+    app = tiktok_emulator.create_app()
+    pkce = PKCE.generate()
+    code = tiktok_emulator.authorize(
+        tiktok_emulator.create_user(),
+        app,
+        ["user.info.basic"],
+        code_challenge=pkce.challenge,
+        code_challenge_method=pkce.method,
+    )
+    with client_for(tiktok_emulator, app) as client:
+        tokens = client.exchange_code(code, code_verifier=pkce.verifier)
+        client.user_info(tokens.access_token, ["open_id"])
+        assert tiktok_emulator.readiness(app) == {
+            "client_key": app["client_key"],
+            "ready": True,
+            "findings": [],
+        }
+        client.refresh(tokens.refresh_token)
+        with pytest.raises(InvalidGrantError):
+            client.refresh(tokens.refresh_token)  # the rotated one, again
+    report = tiktok_emulator.readiness(app)
+    assert report["ready"] is False
+    assert [f["id"] for f in report["findings"]] == ["refresh_token_reused"]

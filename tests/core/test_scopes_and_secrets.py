@@ -3,6 +3,8 @@ from __future__ import annotations
 import os
 import re
 
+import pytest
+
 from loginkit.core import secrets
 from loginkit.core.policy import IdShapes
 from loginkit.core.scopes import (
@@ -85,6 +87,23 @@ def test_hashes_and_derived_ids() -> None:
     assert open_id == secrets.derive_open_id("k", "app1", "user1", IdShapes.TIKTOK)
     assert open_id != secrets.derive_open_id("k", "app2", "user1", IdShapes.TIKTOK)
     assert secrets.derive_open_id("k", "app1", "user1", IdShapes.CLASSIC) == a
+
+
+def test_client_secrets_are_keyed_hashes_and_old_hashes_are_reported_outdated() -> None:
+    hasher = secrets.SecretHasher(b"k" * 32)
+    stored = hasher.hash("s3cret-s3cret-s3cret")
+    assert stored.startswith("hmac-sha256:") and stored != secrets.SecretHasher(b"j" * 32).hash(
+        "s3cret-s3cret-s3cret"
+    )
+    assert hasher.check("s3cret-s3cret-s3cret", stored) == secrets.SecretCheck(True, False)
+    assert hasher.check("wrong", stored) == secrets.SecretCheck(False, False)
+    unkeyed = secrets.hash_secret("s3cret-s3cret-s3cret")
+    for old in ("sha256:" + unkeyed, unkeyed):  # marked by revision 0005, or an old export
+        assert hasher.check("s3cret-s3cret-s3cret", old) == secrets.SecretCheck(True, True)
+        assert not hasher.check("wrong", old).matches
+    assert hasher.key_check_value() != secrets.SecretHasher(b"j" * 32).key_check_value()
+    with pytest.raises(ValueError, match="16 bytes"):
+        secrets.SecretHasher(b"short")
 
 
 def test_a_forked_child_never_repeats_its_parents_random_values() -> None:

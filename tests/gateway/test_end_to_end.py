@@ -1,12 +1,14 @@
 """The gateway process in front of the real emulator process, over loopback HTTP.
 
 MCP through the official client (streamable HTTP + ClientSession); REST with JSON and form
-bodies; credentials from the environment; an unreachable and a silent upstream; a bad file.
+bodies; PKCE and TikTok's HTTP 200 refusals; the documented PKCE snippet; credentials from the
+environment; an unreachable and a silent upstream; a bad file.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import socket
 import subprocess
 import sys
@@ -25,6 +27,7 @@ from mcp_types import CallToolResult, TextContent
 from loginkit.gateway.capability import default_capability_text
 from tests.gateway.process import GatewayProcess, run_gateway
 from tests.support.emulator import EmulatorProcess, free_port
+from tests.support.live_defaults import authorize_with_pkce
 
 SCOPES = ["user.info.basic"]
 TOOLS = {"exchange-authorization-code-token", "refresh-access-token", "revoke-access-token"}
@@ -32,10 +35,12 @@ TOOLS = {"exchange-authorization-code-token", "refresh-access-token", "revoke-ac
 
 @pytest.fixture(scope="module")
 def gateway(
-    emulator: EmulatorProcess, tmp_path_factory: pytest.TempPathFactory
+    live_emulator: EmulatorProcess, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[GatewayProcess]:
+    """In front of an emulator behaving as TikTok does live (PKCE required for web apps, OAuth
+    errors with HTTP 200): the gateway must work unchanged there."""
     with run_gateway(
-        tmp_path_factory.mktemp("gateway"), "--upstream", emulator.base_url
+        tmp_path_factory.mktemp("gateway"), "--upstream", live_emulator.base_url
     ) as running:
         yield running
 
@@ -114,10 +119,11 @@ async def test_mcp_lists_the_three_typed_tools(gateway: GatewayProcess) -> None:
 
 
 async def test_mcp_exchange_refresh_revoke(
-    gateway: GatewayProcess, emulator: EmulatorProcess
+    gateway: GatewayProcess, live_emulator: EmulatorProcess
 ) -> None:
+    emulator = live_emulator
     app, user = emulator.create_app(), emulator.create_user()
-    code = emulator.authorize(app, user, SCOPES)
+    code, verifier = authorize_with_pkce(emulator, app, user, SCOPES)
     credentials = {"client_key": app["client_key"], "client_secret": app["client_secret"]}
     async with mcp_session(gateway.mcp_url) as session:
         tokens = structured(
@@ -127,7 +133,7 @@ async def test_mcp_exchange_refresh_revoke(
                 | {
                     "code": code,
                     "redirect_uri": app["redirect_uris"][0],
-                    "code_verifier": emulator.code_verifier_for(code) or "",
+                    "code_verifier": verifier,
                 },
             )
         )
@@ -163,26 +169,24 @@ async def test_mcp_exchange_refresh_revoke(
 
 @pytest.mark.parametrize("encoding", ["json", "form"])
 def test_rest_exchange_refresh_revoke(
-    gateway: GatewayProcess, emulator: EmulatorProcess, encoding: str
+    gateway: GatewayProcess, live_emulator: EmulatorProcess, encoding: str
 ) -> None:
+    emulator = live_emulator
     app, user = emulator.create_app(), emulator.create_user()
-    code = emulator.authorize(app, user, SCOPES)
+    code, verifier = authorize_with_pkce(emulator, app, user, SCOPES)
     credentials = {"client_key": app["client_key"], "client_secret": app["client_secret"]}
+    exchange = credentials | {
+        "code": code,
+        "grant_type": "authorization_code",
+        "redirect_uri": app["redirect_uris"][0],
+        "code_verifier": verifier,
+    }
 
     def post(path: str, fields: dict[str, str]) -> httpx2.Response:
         body = {"json": fields} if encoding == "json" else {"data": fields}
         return httpx2.post(f"{gateway.rest_url}{path}", timeout=10, **body)  # type: ignore[arg-type]
 
-    exchanged = post(
-        "/v1/v2/oauth/token",
-        credentials
-        | {
-            "code": code,
-            "grant_type": "authorization_code",
-            "redirect_uri": app["redirect_uris"][0],
-            "code_verifier": emulator.code_verifier_for(code) or "",
-        },
-    )
+    exchanged = post("/v1/v2/oauth/token", exchange)
     assert exchanged.status_code == 200, exchanged.text
     tokens = exchanged.json()
     assert_token_set(tokens)
@@ -197,19 +201,11 @@ def test_rest_exchange_refresh_revoke(
     status, body = user_info_status(emulator, new_tokens["access_token"])
     assert (status, body["error"]["code"]) == (401, "access_token_invalid")
     # A replayed code: the emulator's refusal comes back with its status and body unchanged.
-    replay = post(
-        "/v1/v2/oauth/token",
-        credentials
-        | {
-            "code": code,
-            "grant_type": "authorization_code",
-            "redirect_uri": app["redirect_uris"][0],
-            "code_verifier": emulator.code_verifier_for(code) or "",
-        },
-    )
-    assert replay.status_code == 200  # TikTok's HTTP 200 for OAuth errors, passed through
-    assert replay.json()["error"] == "invalid_grant"
-    assert set(replay.json()) >= {"error", "error_description", "log_id"}
+    replay = post("/v1/v2/oauth/token", exchange)
+    direct = httpx2.post(f"{emulator.base_url}/v2/oauth/token/", data=exchange, timeout=10)
+    assert replay.status_code == direct.status_code
+    assert replay.json()["error"] == direct.json()["error"] == "invalid_grant"
+    assert set(replay.json()) == set(direct.json()) >= {"error", "error_description", "log_id"}
 
 
 def test_rest_serves_its_openapi(gateway: GatewayProcess) -> None:
@@ -228,14 +224,14 @@ async def test_credentials_from_the_environment(emulator: EmulatorProcess, tmp_p
         async with mcp_session(bound.mcp_url) as session:
             tools = {tool.name: tool for tool in (await session.list_tools()).tools}
             assert tools["revoke-access-token"].input_schema["required"] == ["token"]
-            code = emulator.authorize(app, user, SCOPES)
+            code, verifier = authorize_with_pkce(emulator, app, user, SCOPES)
             tokens = structured(
                 await session.call_tool(
                     "exchange-authorization-code-token",
                     {
                         "code": code,
                         "redirect_uri": app["redirect_uris"][0],
-                        "code_verifier": emulator.code_verifier_for(code) or "",
+                        "code_verifier": verifier,
                     },
                 )
             )
@@ -324,3 +320,113 @@ def test_malformed_capability_is_refused_at_startup(tmp_path: Path) -> None:
     assert f"{bad}:{line}: capability.exposes[1].transport: unsupported value 'sse'" in (
         result.stderr
     )
+
+
+def carried(text: str) -> dict[str, Any]:
+    """TikTok's fields from a tool error's text."""
+    fields: dict[str, Any] = json.loads(text.split("TikTok refused the request: ", 1)[1])
+    return fields
+
+
+def exchange_fields(app: dict[str, Any], code: str) -> dict[str, str]:
+    return {
+        "client_key": app["client_key"],
+        "client_secret": app["client_secret"],
+        "code": code,
+        "redirect_uri": app["redirect_uris"][0],
+    }
+
+
+async def test_mcp_exchange_with_pkce_and_refusals_with_http_200(
+    gateway: GatewayProcess, live_emulator: EmulatorProcess
+) -> None:
+    app, user = live_emulator.create_app(), live_emulator.create_user()
+    async with mcp_session(gateway.mcp_url) as session:
+        code, verifier = authorize_with_pkce(live_emulator, app, user, SCOPES)
+        without = error_text(
+            await session.call_tool("exchange-authorization-code-token", exchange_fields(app, code))
+        )
+        code, verifier = authorize_with_pkce(live_emulator, app, user, SCOPES)
+        tokens = structured(
+            await session.call_tool(
+                "exchange-authorization-code-token",
+                exchange_fields(app, code) | {"code_verifier": verifier},
+            )
+        )
+        assert_token_set(tokens)
+        refresh = {
+            "client_key": app["client_key"],
+            "client_secret": app["client_secret"],
+            "refresh_token": tokens["refresh_token"],
+        }
+        refreshed = structured(await session.call_tool("refresh-access-token", refresh))
+        rotated = error_text(await session.call_tool("refresh-access-token", refresh))
+        bad_secret = error_text(
+            await session.call_tool(
+                "revoke-access-token",
+                {
+                    "client_key": app["client_key"],
+                    "client_secret": "not-the-secret",
+                    "token": refreshed["access_token"],
+                },
+            )
+        )
+    for text, error in (
+        (without, "invalid_request"),
+        (rotated, "invalid_grant"),
+        (bad_secret, "invalid_client"),
+    ):
+        fields = carried(text)
+        assert fields["status"] == 200
+        assert fields["error"] == error
+        assert fields["error_description"]
+        assert fields["log_id"]
+    assert "Code verifier" in carried(without)["error_description"]
+    assert tokens["refresh_token"] not in rotated
+
+
+@pytest.mark.parametrize("encoding", ["json", "form"])
+def test_rest_passes_the_verifier_and_tiktoks_200_refusals_through(
+    gateway: GatewayProcess, live_emulator: EmulatorProcess, encoding: str
+) -> None:
+    app, user = live_emulator.create_app(), live_emulator.create_user()
+
+    def exchange(fields: dict[str, str]) -> httpx2.Response:
+        body = {"json": fields} if encoding == "json" else {"data": fields}
+        return httpx2.post(f"{gateway.rest_url}/v1/v2/oauth/token", timeout=10, **body)  # type: ignore[arg-type]
+
+    code, verifier = authorize_with_pkce(live_emulator, app, user, SCOPES)
+    refused = exchange(exchange_fields(app, code))
+    assert refused.status_code == 200
+    assert refused.json()["error"] == "invalid_request"
+    assert set(refused.json()) == {"error", "error_description", "log_id"}
+
+    code, verifier = authorize_with_pkce(live_emulator, app, user, SCOPES)
+    exchanged = exchange(exchange_fields(app, code) | {"code_verifier": verifier})
+    assert exchanged.status_code == 200, exchanged.text
+    assert_token_set(exchanged.json())
+
+
+def documented_snippet(containing: str) -> str:
+    """The first ```python block of docs/gateway.md that contains ``containing``."""
+    text = (Path(__file__).parents[2] / "docs" / "gateway.md").read_text(encoding="utf-8")
+    blocks: list[str] = re.findall(r"```python\n(.*?)```", text, flags=re.DOTALL)
+    return next(block for block in blocks if containing in block)
+
+
+async def test_the_documented_pkce_exchange_works_as_written(
+    gateway: GatewayProcess, live_emulator: EmulatorProcess
+) -> None:
+    namespace: dict[str, Any] = {}
+    exec(documented_snippet("exchange_with_pkce"), namespace)  # noqa: S102 - our own docs
+    exchange_with_pkce = namespace["exchange_with_pkce"]
+    app, user = live_emulator.create_app(), live_emulator.create_user()
+    fields = {
+        "client_key": app["client_key"],
+        "client_secret": app["client_secret"],
+        "redirect_uri": app["redirect_uris"][0],
+        "url": gateway.mcp_url,
+    }
+    code, verifier = authorize_with_pkce(live_emulator, app, user, SCOPES)
+    assert_token_set(await exchange_with_pkce(code, verifier, **fields))
+    assert await exchange_with_pkce(code, verifier, **fields) is None  # used: TikTok refuses

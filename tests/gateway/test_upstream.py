@@ -5,7 +5,12 @@ from __future__ import annotations
 import httpx2
 import pytest
 
-from loginkit.gateway.capability import ConsumedOperation, load_capability
+from loginkit.gateway.capability import (
+    ConsumedOperation,
+    default_capability_text,
+    load_capability,
+    parse_capability,
+)
 from loginkit.gateway.credentials import AppCredentials
 from loginkit.gateway.upstream import UpstreamError
 from tests.gateway.fakes import TOKENS, FakeTikTok, answer
@@ -66,13 +71,26 @@ async def test_bound_credentials_fill_only_what_the_caller_left_out() -> None:
     await upstream.aclose()
 
 
-async def test_refusal_passes_through_unmapped() -> None:
+@pytest.mark.parametrize("status", [400, 200])
+async def test_refusal_passes_through_unmapped(status: int) -> None:
+    """Also with HTTP 200, as TikTok sends it: an output mapping never sees an error body."""
     refusal = {"error": "invalid_grant", "error_description": "Code is expired", "log_id": "L1"}
-    tiktok = FakeTikTok(reply=answer(400, refusal))
-    upstream = tiktok.upstream()
-    reply = await upstream.call(REVOKE, {"token": "act.1"})
+    mapped = parse_capability(
+        default_capability_text().replace('value: "$."', 'value: "$.access_token"'),
+        source="mapped.yaml",
+    )
+    tiktok = FakeTikTok(reply=answer(status, refusal))
+    upstream = tiktok.upstream(mapped)
+    operation = next(
+        op for api in mapped.consumes for op in api.operations if op.name == "exchangetoken"
+    )
+    reply = await upstream.call(operation, {"code": "c", "redirect_uri": "r"})
     await upstream.aclose()
-    assert (reply.status, reply.body, reply.ok) == (400, refusal, False)
+    assert (reply.status, reply.body, reply.ok) == (status, refusal, False)
+    tiktok.reply = answer(200, TOKENS)
+    upstream = tiktok.upstream(mapped)
+    assert (await upstream.call(operation, {"code": "c", "redirect_uri": "r"})).body == "act.unit"
+    await upstream.aclose()
 
 
 async def test_unreachable_upstream_is_502_naming_it() -> None:

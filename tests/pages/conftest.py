@@ -51,7 +51,9 @@ class LoopbackApp:
     """How many webhook POSTs to answer 500 before accepting (to exercise retries)."""
     state: str = field(default_factory=lambda: secrets.token_urlsafe(12))
     code_verifier: str = field(default_factory=create_verifier)
-    """PKCE, which TikTok requires of web apps: the challenge goes in ``authorize_url``."""
+    """Sent as an S256 challenge with every authorize URL: web apps may be required to use PKCE."""
+    pages: dict[str, str] = field(default_factory=dict)
+    """More pages the app serves (path → body HTML), e.g. a form posting to the emulator."""
 
     @property
     def base_url(self) -> str:
@@ -97,6 +99,8 @@ def _handler(app: LoopbackApp) -> type[BaseHTTPRequestHandler]:
                         f'<a id="start" href="{app.authorize_url()}">Continue with TikTok</a>'
                     ),
                 )
+            elif url.path in app.pages:
+                self._send(200, page.format(app.pages[url.path]))
             elif url.path == "/callback":
                 app.callbacks.append({k: v[0] for k, v in parse_qs(url.query).items()})
                 self._send(200, page.format('<p id="done">Callback received</p>'))

@@ -10,6 +10,14 @@ import httpx2
 from tests.support.emulator import EmulatorProcess
 
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+_PENDING = re.compile(r'name="pending_id" value="([^"]+)"')
+
+
+def pending_of(html: str) -> str:
+    """The pending authorization id a login or consent page carries."""
+    found = _PENDING.search(html)
+    assert found, "the page carries no pending authorization"
+    return found.group(1)
 
 
 def csrf_of(html: str) -> str:

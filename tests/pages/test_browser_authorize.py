@@ -29,7 +29,9 @@ def _setup(emulator: EmulatorProcess, loopback_app: LoopbackApp) -> dict[str, An
     return app
 
 
-def _exchange(emulator: EmulatorProcess, app: dict[str, Any], code: str, rp: LoopbackApp) -> Any:
+def _exchange(
+    emulator: EmulatorProcess, app: dict[str, Any], code: str, loopback: LoopbackApp
+) -> Any:
     return httpx2.post(
         f"{emulator.base_url}/v2/oauth/token/",
         data={
@@ -37,8 +39,8 @@ def _exchange(emulator: EmulatorProcess, app: dict[str, Any], code: str, rp: Loo
             "client_secret": app["client_secret"],
             "code": code,
             "grant_type": "authorization_code",
-            "redirect_uri": rp.redirect_uri,
-            "code_verifier": rp.code_verifier,
+            "redirect_uri": loopback.redirect_uri,
+            "code_verifier": loopback.code_verifier,
         },
     ).json()
 

@@ -9,19 +9,17 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 import httpx2
 import pytest
 import yaml
 
-from loginkit.core.pkce import create_challenge, create_verifier
 from loginkit.core.webhooks import SIGNATURE_HEADER, verify_signature
+from loginkit.storage.secret_key import key_file_path
+from tests.pages.authorize_client import SCOPES, Browser, authorize_query
 from tests.pages.conftest import LoopbackApp
-from tests.pages.portal_client import Portal, csrf_of, save_app_settings
+from tests.pages.portal_client import Portal, save_app_settings
 from tests.support.emulator import EmulatorProcess, run_emulator
-
-SCOPES = "user.info.basic,user.info.profile"
 
 
 @pytest.fixture
@@ -31,44 +29,12 @@ def portal(emulator: EmulatorProcess) -> Iterator[Portal]:
     signed_in.close()
 
 
-PKCE_CHALLENGE = create_challenge(create_verifier(), "base64url")
-"""TikTok requires PKCE of web apps; one challenge keeps every query of a test alike."""
-
-
-def _authorize_query(app: dict[str, Any], **extra: str) -> str:
-    params = {
-        "client_key": app["client_key"],
-        "redirect_uri": app["redirect_uris"][0],
-        "scope": SCOPES,
-        "response_type": "code",
-        "state": "s1",
-        "code_challenge": PKCE_CHALLENGE,
-        "code_challenge_method": "S256",
-    } | extra
-    return urlencode(params)
-
-
-def _browser_login(
-    emulator: EmulatorProcess, query: str, user: dict[str, Any]
-) -> tuple[httpx2.Client, str]:
-    """A browser-like client signed in as ``user`` on the authorize page; returns it and CSRF."""
-    browser = httpx2.Client(base_url=emulator.base_url, timeout=10)
-    login_page = browser.get(f"/v2/auth/authorize/?{query}")
-    csrf = csrf_of(login_page.text)
-    chosen = browser.post(
-        "/v2/auth/authorize/login",
-        data={"csrf_token": csrf, "query": query, "user_id": user["user_id"]},
-    )
-    assert chosen.status_code == 303
-    return browser, csrf
-
-
 # ---- headers, cookies, CSRF ---------------------------------------------------------------------
 
 
 def test_pages_forbid_framing_and_send_a_csp_and_a_strict_cookie(emulator: EmulatorProcess) -> None:
     app = emulator.create_app()
-    page = httpx2.get(f"{emulator.base_url}/v2/auth/authorize/?{_authorize_query(app)}")
+    page = httpx2.get(f"{emulator.base_url}/v2/auth/authorize/?{authorize_query(app)}")
     assert page.status_code == 200
     assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
     assert "default-src 'self'" in page.headers["content-security-policy"]
@@ -81,29 +47,13 @@ def test_a_decision_without_the_csrf_token_is_refused_and_not_redirected(
     emulator: EmulatorProcess,
 ) -> None:
     app, user = emulator.create_app(), emulator.create_user()
-    query = _authorize_query(app)
-    browser, _csrf = _browser_login(emulator, query, user)
-    forged = browser.post(
-        "/v2/auth/authorize/decision",
-        data={"csrf_token": "forged", "query": query, "decision": "authorize"},
-    )
+    browser = Browser(emulator)
+    fields = browser.log_in(authorize_query(app), user)
+    forged = browser.decide(fields | {"csrf_token": "forged"})
     assert forged.status_code == 403
     assert "location" not in forged.headers
     assert 'id="param">csrf_token<' in forged.text
-
-
-def test_a_tampered_query_at_decision_time_is_validated_again(emulator: EmulatorProcess) -> None:
-    app, user = emulator.create_app(), emulator.create_user()
-    query = _authorize_query(app)
-    browser, csrf = _browser_login(emulator, query, user)
-    tampered = _authorize_query(app, redirect_uri="https://evil.example/cb")
-    answer = browser.post(
-        "/v2/auth/authorize/decision",
-        data={"csrf_token": csrf, "query": tampered, "decision": "authorize"},
-    )
-    assert answer.status_code == 400
-    assert "location" not in answer.headers
-    assert 'id="param">redirect_uri<' in answer.text
+    browser.close()
 
 
 # ---- TikTok's error page ------------------------------------------------------------------------
@@ -127,7 +77,7 @@ def test_misconfiguration_names_the_parameter_and_explains_without_redirecting(
     emulator: EmulatorProcess, override: dict[str, str], param: str, explains: str
 ) -> None:
     app = emulator.create_app()
-    page = httpx2.get(f"{emulator.base_url}/v2/auth/authorize/?{_authorize_query(app, **override)}")
+    page = httpx2.get(f"{emulator.base_url}/v2/auth/authorize/?{authorize_query(app, **override)}")
     assert page.status_code == 400
     assert "location" not in page.headers
     assert "correct the following and try again" in page.text
@@ -145,18 +95,21 @@ def test_a_sandbox_app_admits_only_its_target_users(
     target, outsider = emulator.create_user(), emulator.create_user()
     saved = save_app_settings(portal, app, sandbox=True, targets=(target["user_id"],))
     assert saved.status_code == 303
-    query = _authorize_query(app)
+    query = authorize_query(app)
 
-    browser, _ = _browser_login(emulator, query, outsider)
-    refused = browser.get(f"/v2/auth/authorize/?{query}")
+    refused_browser = Browser(emulator)
+    fields = refused_browser.ask(query)
+    chosen = refused_browser.http.post(
+        "/v2/auth/authorize/login", data=fields | {"user_id": outsider["user_id"]}
+    )
+    refused = refused_browser.http.get(chosen.headers["location"])
     assert refused.status_code == 400
     assert 'id="param">non_sandbox_target<' in refused.text
+    refused_browser.close()
 
-    browser, _ = _browser_login(emulator, query, target)
-    assert (
-        "would like to access your TikTok account"
-        in browser.get(f"/v2/auth/authorize/?{query}").text
-    )
+    admitted = Browser(emulator)
+    admitted.log_in(query, target)
+    admitted.close()
 
 
 # ---- webhooks -----------------------------------------------------------------------------------
@@ -344,7 +297,11 @@ def test_an_export_loaded_with_serve_seed_keeps_apps_users_grants_and_tokens(
     assert exported["client_secret_hash"] and token["access_token"] not in json.dumps(state)
     seed = tmp_path / "seed.yaml"
     seed.write_text(yaml.safe_dump(state))
-    with run_emulator(tmp_path, "--seed", str(seed), "--no-demo") as restored:
+    # A client secret's keyed hash verifies only under the key it was made with.
+    key_file = key_file_path(fresh_emulator.database_url)
+    assert key_file is not None
+    same_key = {"LOGINKIT_SECRET_KEY": key_file.read_text().strip()}
+    with run_emulator(tmp_path, "--seed", str(seed), "--no-demo", env=same_key) as restored:
         info = httpx2.get(
             f"{restored.base_url}/v2/user/info/?fields=display_name",
             headers={"Authorization": f"Bearer {token['access_token']}"},

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import secrets
 from collections.abc import Iterator
 
-import asyncpg
 import pytest
 import redis
 
-from tests.support.postgres import ADMIN_URL, admin_sql
+from tests.support.postgres import create_database, drop_database
 
 REDIS_URL = os.environ.get("LOGINKIT_TEST_REDIS", "redis://127.0.0.1:6379/0")
 
@@ -23,15 +21,15 @@ def _unreachable(what: str, exc: Exception) -> None:
 
 
 @pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A fresh PostgreSQL database for one test, dropped afterwards."""
-    name = f"loginkit_test_{secrets.token_hex(5)}"
-    try:
-        asyncio.run(admin_sql(f"CREATE DATABASE {name}"))
-    except (OSError, asyncpg.PostgresError) as exc:
-        _unreachable(f"PostgreSQL at {ADMIN_URL}", exc)
-    yield ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    asyncio.run(admin_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+def pg_url(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A fresh PostgreSQL database for one test, dropped afterwards.
+
+    The servers the test starts share one ``LOGINKIT_SECRET_KEY``, as PostgreSQL requires.
+    """
+    monkeypatch.setenv("LOGINKIT_SECRET_KEY", secrets.token_hex(16))
+    url = create_database("loginkit_test")
+    yield url
+    drop_database(url)
 
 
 @pytest.fixture

@@ -120,3 +120,30 @@ def test_postgres_outage_503_then_recovery(pg_url: str, proxy: TcpProxy, tmp_pat
             assert isinstance(body["error"], dict)
             assert set(body["error"]) == {"code", "message", "log_id"}
     assert set(after) == {200}  # recovered by itself, nothing restarted
+
+
+def test_postgres_outage_makes_readyz_503_then_200_without_a_restart(
+    pg_url: str, proxy: TcpProxy, tmp_path: Path
+) -> None:
+    proxied = pg_url.replace(f":{urlsplit(pg_url).port}/", f":{proxy.port}/")
+    with run_servers(1, proxied, tmp_path, "--db-timeout", str(DB_TIMEOUT)) as (server,):
+        answers: list[httpx2.Response] = []
+
+        def readiness_is(status: int) -> bool:
+            # Each answer comes in bounded time: the database check gives up after DB_TIMEOUT.
+            answers.append(httpx2.get(f"{server.base_url}/readyz", timeout=CLIENT_TIMEOUT))
+            return answers[-1].status_code == status
+
+        _wait_for(lambda: readiness_is(200), "ready before the outage")
+        assert answers[-1].json() == {"status": "ready", "database": "ok"}
+        proxy.block()
+        _wait_for(lambda: readiness_is(503), "unready during the outage")
+        assert answers[-1].json()["status"] == "unready"
+        assert answers[-1].json()["database"] == "unreachable"
+        assert answers[-1].json()["reason"]  # why, in words (a timeout or the driver's error)
+        assert httpx2.get(f"{server.base_url}/healthz", timeout=5).json() == {"status": "ok"}
+        proxy.unblock()
+        _wait_for(lambda: readiness_is(200), "ready again after the outage")
+        assert answers[-1].json() == {"status": "ready", "database": "ok"}
+        assert server.process is not None and server.process.poll() is None  # not restarted
+    assert {answer.status_code for answer in answers} == {200, 503}

@@ -33,6 +33,10 @@ def test_created_apps_show_their_secret_once(emulator: EmulatorProcess) -> None:
         "redirect_uris",
         "scopes",
         "platform",
+        "redirect_domains",
+        "webhook_url",
+        "sandbox",
+        "sandbox_targets",
     }
     assert app["client_key"].startswith("aw") and len(app["client_key"]) == 16
     shown = emulator.control("GET", f"/emulator/apps/{app['client_key']}")

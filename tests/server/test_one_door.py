@@ -128,7 +128,7 @@ def counted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[A
         stores.append(_CountingStore(open_store(*args, **kwargs)))
         return stores[-1]
 
-    monkeypatch.setattr("loginkit.server.app.open_store", open_counting_store)
+    monkeypatch.setattr("loginkit.server.startup.open_store", open_counting_store)
     with run_in_process(tmp_path) as emulator:
         yield emulator, stores[0]
 

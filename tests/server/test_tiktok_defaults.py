@@ -8,6 +8,7 @@ HTTP status fails here the way it would on TikTok; then each switch gives the ol
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,7 @@ from tests.server.helpers import (
     user_info,
 )
 from tests.support.emulator import EmulatorProcess, run_emulator
-from tests.support.postgres import postgres_database
+from tests.support.postgres import create_database, drop_database
 
 NOT_FORM = "Only `application/x-www-form-urlencoded` is accepted as Content-Type."
 BAD_CLIENT = "Client key or secret is incorrect."
@@ -58,11 +59,13 @@ def tiktok(
         with run_emulator(folder) as emulator:
             yield emulator
         return
-    with (
-        postgres_database("loginkit_defaults") as url,
-        run_emulator(folder, database_url=url) as emulator,
-    ):
-        yield emulator
+    url = create_database("loginkit_defaults")
+    try:
+        key = {"LOGINKIT_SECRET_KEY": secrets.token_hex(16)}  # required with PostgreSQL
+        with run_emulator(folder, database_url=url, env=key) as emulator:
+            yield emulator
+    finally:
+        drop_database(url)
 
 
 @pytest.fixture(scope="module")

@@ -6,16 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from loginkit.core.store import Store
-from loginkit.storage import open_store
+from loginkit.emulator.store import AdminStore
 from loginkit.storage.sqlite import SQLiteStore
 from tests.storage.contract import StoreContract, make_app
 
 
 class TestSQLiteStore(StoreContract):
     @pytest.fixture
-    async def store(self, tmp_path: Path) -> AsyncIterator[Store]:
-        store = open_store(f"sqlite:///{tmp_path / 'contract.sqlite3'}")
+    async def store(self, tmp_path: Path) -> AsyncIterator[AdminStore]:
+        store = SQLiteStore(tmp_path / "contract.sqlite3")
         await store.open()
         yield store
         await store.close()

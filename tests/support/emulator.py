@@ -116,9 +116,14 @@ class EmulatorProcess:
 
 @contextmanager
 def run_emulator(
-    tmp_path: Path, *args: str, database_url: str | None = None, env: dict[str, str] | None = None
+    tmp_path: Path,
+    *args: str,
+    database_url: str | None = None,
+    env: dict[str, str] | None = None,
+    command_name: str = "serve",
 ) -> Iterator[EmulatorProcess]:
-    """``loginkit serve`` on a free port with its own SQLite file; stopped on exit."""
+    """``loginkit serve`` (or ``command_name``: ``up``, as ``make run``) on a free port with its
+    own SQLite file; stopped on exit."""
     port = free_port()
     token = secrets.token_urlsafe(24)
     db = database_url or f"sqlite:///{tmp_path / f'emulator-{port}.sqlite3'}"
@@ -126,7 +131,7 @@ def run_emulator(
         sys.executable,
         "-m",
         "loginkit",
-        "serve",
+        command_name,
         "--host",
         "127.0.0.1",
         "--port",

@@ -1,5 +1,6 @@
 """The portal's side of the migration, over HTTP form posts: the guide's redirect URI rules, v1
-redirect domains (frozen for web apps from 2023-06-12) and the "Migration to v2" panel."""
+redirect domains (frozen for web apps from 2023-06-12) and the migration findings of the app
+page's readiness panel."""
 
 from __future__ import annotations
 
@@ -94,7 +95,7 @@ def v1_code(emulator: EmulatorProcess, client_key: str, redirect_uri: str) -> st
 
 def migration_panel(portal: Portal, key: str) -> str:
     text = page_text(portal.http.get(f"/portal/apps/{key}"))
-    start = text.index('id="migration"')
+    start = text.index('id="readiness"')
     return text[start : text.index("</div>", start)]
 
 
@@ -106,7 +107,8 @@ def test_redirect_domains_and_the_migration_panel_of_a_v1_web_app(
     portal = Portal(emulator)
     key = created_key(portal.post("/portal/apps", **app_form(domains="example.com")))
     panel = migration_panel(portal, key)
-    assert "Migration to v2" in panel and "no_redirect_uri" in panel and "v1_calls" not in panel
+    assert "Will this work on TikTok?" in panel and "no_redirect_uri" in panel
+    assert "v1_endpoint_called" not in panel
 
     secret = emulator.control("POST", f"/emulator/apps/{key}/secret")["client_secret"]
     app: dict[str, Any] = {"client_key": key, "client_secret": secret}
@@ -122,7 +124,7 @@ def test_redirect_domains_and_the_migration_panel_of_a_v1_web_app(
     )
     assert v2_refresh.json()["error"] == "invalid_grant"
     panel = migration_panel(portal, key)
-    assert "v1_calls" in panel and "1 v1 OAuth call(s) in the last 30 day(s)" in panel
+    assert "v1_endpoint_called" in panel and "1 request(s)" in panel  # the v1 exchange
     assert "mixed_token_use" in panel
 
     move_clock_to(emulator, FROZEN)
@@ -140,7 +142,7 @@ def test_redirect_domains_and_the_migration_panel_of_a_v1_web_app(
     migrated = portal.post(f"/portal/apps/{key}", **app_form(uris=CORRECT))
     assert migrated.status_code == 303  # removing the domains is allowed
     panel = migration_panel(portal, key)
-    assert "no_redirect_uri" not in panel and "v1_calls" in panel
+    assert "no_redirect_uri" not in panel and "v1_endpoint_called" in panel
     assert emulator.control("GET", f"/emulator/apps/{key}")["redirect_uris"] == [CORRECT]
     portal.close()
 

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import httpx2
 import pytest
 
-from tests.pages.portal_client import csrf_of
+from tests.pages.portal_client import csrf_of, pending_of
 from tests.support.emulator import EmulatorProcess
 from tests.v1.v1 import EOL, SCOPES, move_clock_to, v1_error, v1_exchange
 
@@ -34,26 +34,24 @@ def v1_query(app: dict[str, Any], redirect_uri: str | None = None) -> str:
     )
 
 
-def sign_in(browser: httpx2.Client, query: str, user: dict[str, Any]) -> str:
-    """Pick ``user`` on v1's login page; returns the consent page's CSRF token."""
+def sign_in(browser: httpx2.Client, query: str, user: dict[str, Any]) -> dict[str, str]:
+    """Pick ``user`` on v1's login page; returns the consent form's CSRF token and pending id."""
     login_page = browser.get(f"/auth/authorize/?{query}")
     assert login_page.status_code == 200, login_page.text
     assert 'action="/auth/authorize/login"' in login_page.text
-    chosen = browser.post(
-        "/auth/authorize/login",
-        data={"csrf_token": csrf_of(login_page.text), "query": query, "user_id": user["user_id"]},
-    )
+    pending = {"csrf_token": csrf_of(login_page.text), "pending_id": pending_of(login_page.text)}
+    chosen = browser.post("/auth/authorize/login", data=pending | {"user_id": user["user_id"]})
     assert chosen.status_code == 303
-    assert chosen.headers["location"] == f"/auth/authorize/?{query}"
+    assert chosen.headers["location"].startswith("/auth/authorize/continue?pending_id=")
     consent = browser.get(chosen.headers["location"])
     assert consent.status_code == 200
     assert 'action="/auth/authorize/decision"' in consent.text
-    return csrf_of(consent.text)
+    return pending
 
 
-def decide(browser: httpx2.Client, query: str, csrf: str, decision: str) -> httpx2.Response:
-    fields = {"csrf_token": csrf, "query": query, "decision": decision}
-    return browser.post("/auth/authorize/decision", data=fields | {f"scope:{SCOPES[1]}": "on"})
+def decide(browser: httpx2.Client, pending: dict[str, str], decision: str) -> httpx2.Response:
+    fields = pending | {"decision": decision, f"scope:{SCOPES[1]}": "on"}
+    return browser.post("/auth/authorize/decision", data=fields)
 
 
 def callback_query(answer: httpx2.Response, redirect_uri: str) -> dict[str, list[str]]:
@@ -68,8 +66,8 @@ def test_a_mobile_app_gets_a_v1_code_that_v1_redeems_and_v2_refuses(
 ) -> None:
     app = emulator.create_app(platform="android")
     query = v1_query(app)
-    csrf = sign_in(browser, query, emulator.create_user())
-    callback = callback_query(decide(browser, query, csrf, "authorize"), app["redirect_uris"][0])
+    pending = sign_in(browser, query, emulator.create_user())
+    callback = callback_query(decide(browser, pending, "authorize"), app["redirect_uris"][0])
     assert callback["scopes"] == [",".join(SCOPES)] and callback["state"] == ["v1-state"]
 
     code = callback["code"][0]
@@ -94,8 +92,8 @@ def test_a_v1_redirect_uri_may_be_any_https_url_on_a_redirect_domain(
     app = emulator.create_app(platform="ios", redirect_domains=["example.com"])
     on_domain = "https://m.example.com/tiktok/done?from=v1"
     query = v1_query(app, on_domain)
-    csrf = sign_in(browser, query, emulator.create_user())
-    callback = callback_query(decide(browser, query, csrf, "cancel"), on_domain)
+    pending = sign_in(browser, query, emulator.create_user())
+    callback = callback_query(decide(browser, pending, "cancel"), on_domain)
     assert callback["from"] == ["v1"] and callback["error"] == ["access_denied"]
     assert callback["state"] == ["v1-state"]
 
@@ -112,14 +110,17 @@ def test_a_web_app_has_the_pages_before_the_end_of_life_and_an_error_page_from_i
     query = v1_query(app)
     move_clock_to(emulator, EOL - 3600)
     with httpx2.Client(base_url=emulator.base_url, timeout=10) as browser:
-        csrf = sign_in(browser, query, emulator.create_user())
-        before = callback_query(decide(browser, query, csrf, "authorize"), app["redirect_uris"][0])
+        pending = sign_in(browser, query, emulator.create_user())
+        before = callback_query(decide(browser, pending, "authorize"), app["redirect_uris"][0])
         assert v1_exchange(emulator, app, before["code"][0])["data"]["error_code"] == 0
 
+    # Asked a minute before the end of life, decided at it: the decision validates again.
+    move_clock_to(emulator, EOL - 60)
+    with httpx2.Client(base_url=emulator.base_url, timeout=10) as browser:
+        pending = sign_in(browser, query, emulator.create_user())
         move_clock_to(emulator, EOL)
-        refused = decide(browser, query, csrf, "authorize")
+        refused = decide(browser, pending, "authorize")
         assert refused.status_code == 400 and "location" not in refused.headers
-        # TikTok's page names redirect_uri for a web app past v1's end of life
         assert 'id="param">redirect_uri<' in refused.text and "2024-02-29" in refused.text
         page = browser.get(f"/auth/authorize/?{query}")
         assert page.status_code == 400 and "location" not in page.headers
@@ -131,11 +132,11 @@ def test_a_web_app_has_the_pages_before_the_end_of_life_and_an_error_page_from_i
     log = emulator.control(
         "GET", f"/emulator/requests?path=/auth/authorize/&client_key={app['client_key']}"
     )
+    # Each sign-in: the page asked, then (after the login) the same pending authorization.
     assert [(e["method"], e["status"], e["outcome"]) for e in log] == [
         ("GET", 400, "refused"),
-        ("GET", 200, "ok"),
-        ("GET", 200, "ok"),
+        *[("GET", 200, "ok")] * 4,
     ]
     check = emulator.control("GET", f"/emulator/apps/{app['client_key']}/migration?days=1")
     (v1_calls,) = [f["message"] for f in check["findings"] if f["code"] == "v1_calls"]
-    assert v1_calls.startswith("5 v1 OAuth call(s)")  # 3 pages, 2 code exchanges
+    assert v1_calls.startswith("7 v1 OAuth call(s)")  # 5 pages, 2 code exchanges

@@ -7,6 +7,17 @@ from typing import Any
 
 import yaml
 
+TOKEN_RESPONSE: dict[str, Any] = {
+    "access_token": "act.T",
+    "expires_in": 86400,
+    "open_id": "o-1",
+    "refresh_expires_in": 31536000,
+    "refresh_token": "rft.R",
+    "scope": "user.info.basic",
+    "token_type": "Bearer",
+}
+"""TikTok's documented success answer of the code exchange."""
+
 
 def write_sources(folder: Path) -> None:
     """Two sources: ``pets`` (JSON API with a path parameter) and ``auth`` (form token endpoint)."""

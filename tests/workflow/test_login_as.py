@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import httpx2
 import pytest
@@ -8,7 +9,13 @@ import pytest
 from loginkit.specs import specs_dir
 from loginkit.workflow.document import load_document
 from loginkit.workflow.errors import ControlApiError
-from loginkit.workflow.login_as import fields_inputs, obtain_code, scopes_for_fields
+from loginkit.workflow.login_as import (
+    fields_inputs,
+    obtain_code,
+    scopes_for_fields,
+    verifier_input,
+)
+from tests.workflow.published import published_workflow
 
 SEED = specs_dir() / "arazzo" / "tiktok-for-developers-oauth-login-and-profile-workflow.yml"
 
@@ -94,3 +101,52 @@ def test_unknown_users_and_refusals_are_explained() -> None:
             ControlApiError, match="refused POST http://emu/emulator/authorize: HTTP 400"
         ):
             login("bob")
+
+
+def test_the_input_sent_as_code_verifier_is_found(tmp_path: Path) -> None:
+    assert verifier_input(load_document(SEED).workflow(None)) == "codeVerifier"
+    assert verifier_input(load_document(published_workflow(tmp_path)).workflow(None)) is None
+
+
+def pkce_control(seen: list[dict[str, object]], refusal_status: int) -> httpx2.MockTransport:
+    """A control API that refuses a web app's authorize request without PKCE, as TikTok."""
+
+    def control(request: httpx2.Request) -> httpx2.Response:
+        if request.url.path == "/emulator/users":
+            return httpx2.Response(200, json=[{"username": "ada", "user_id": "u1"}])
+        body = json.loads(request.content)
+        seen.append(body)
+        if "code_challenge" not in body:
+            refusal = {
+                "error": "invalid_request",
+                "error_description": "code_challenge: PKCE is required for web apps.",
+                "log_id": "L",
+            }
+            return httpx2.Response(refusal_status, json=refusal)
+        return httpx2.Response(200, json={"redirect_to": "https://a.test/cb/?code=c1&state=s"})
+
+    return httpx2.MockTransport(control)
+
+
+@pytest.mark.parametrize("refusal_status", [400, 200])
+def test_a_pkce_refusal_names_pkce_and_the_switch(refusal_status: int) -> None:
+    seen: list[dict[str, object]] = []
+    with httpx2.Client(transport=pkce_control(seen, refusal_status)) as client:
+
+        def login(code_challenge: str | None) -> str:
+            return obtain_code(
+                client, "http://emu", "t", username="ada", client_key="k",
+                redirect_uri="https://a.test/cb/", requested=("user.info.basic",),
+                granted=("user.info.basic",), code_challenge=code_challenge,
+            )  # fmt: skip
+
+        with pytest.raises(ControlApiError) as caught:
+            login(None)
+        assert login("c" * 64) == "c1"
+    message = str(caught.value)
+    assert "\n" not in message
+    assert f"refused POST http://emu/emulator/authorize: HTTP {refusal_status}" in message
+    assert "requires PKCE for web apps, as TikTok does" in message
+    assert message.endswith("start the emulator with --no-require-pkce-for-web")
+    assert seen[1]["code_challenge"] == "c" * 64
+    assert seen[1]["code_challenge_method"] == "S256"

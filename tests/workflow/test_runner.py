@@ -13,7 +13,7 @@ from loginkit.specs import specs_dir
 from loginkit.workflow.document import load_document
 from loginkit.workflow.errors import DocumentError, InputError, StepFailed
 from loginkit.workflow.runner import WorkflowRunner
-from tests.workflow.fakes import write_workflow
+from tests.workflow.fakes import TOKEN_RESPONSE, write_workflow
 
 SEED = specs_dir() / "arazzo" / "tiktok-for-developers-oauth-login-and-profile-workflow.yml"
 INPUTS = {
@@ -43,18 +43,7 @@ class FakeTikTok:
                         "log_id": "L",
                     },
                 )
-            return httpx2.Response(
-                200,
-                json={
-                    "access_token": "act.T",
-                    "expires_in": 86400,
-                    "open_id": "o-1",
-                    "refresh_expires_in": 31536000,
-                    "refresh_token": "rft.R",
-                    "scope": "user.info.basic",
-                    "token_type": "Bearer",
-                },
-            )
+            return httpx2.Response(200, json=TOKEN_RESPONSE)
         if request.url.path == "/v2/user/info/":
             fields = request.url.params["fields"].split(",")
             if "follower_count" in fields and request.headers["authorization"] != "Bearer act.T":

@@ -1,31 +1,22 @@
-"""The seed workflow, unmodified, against a real emulator process (``loginkit workflow run``)."""
+"""loginkit's shipped workflow (the published one plus PKCE and body checks) against a real
+emulator process behaving as TikTok does live: PKCE required for web apps, OAuth errors with
+HTTP 200 (``loginkit workflow run``)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import httpx2
-import pytest
 from click.testing import CliRunner, Result
 
 from loginkit.cli.workflow import workflow
 from loginkit.specs import specs_dir
-from tests.support.emulator import EmulatorProcess, run_emulator
+from tests.support.emulator import EmulatorProcess
+from tests.support.live_defaults import authorize_with_pkce
 
 SEED = str(specs_dir() / "arazzo" / "tiktok-for-developers-oauth-login-and-profile-workflow.yml")
 REDIRECT = "https://app.example.com/callback/"
-
-
-@pytest.fixture(scope="module")
-def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorProcess]:
-    """The published workflow sends no code_verifier and judges steps by their status, so it
-    runs against an emulator that lets web apps skip PKCE and answers OAuth errors with 400/401
-    (TikTok requires PKCE of web apps and answers 200)."""
-    switches = ("--no-require-pkce-for-web", "--no-oauth-errors-http-200")
-    with run_emulator(tmp_path_factory.mktemp("seed-workflow"), *switches) as running:
-        yield running
 
 
 def _run(
@@ -55,7 +46,9 @@ def _user_info(emulator: EmulatorProcess, access_token: str, fields: str) -> dic
     return user
 
 
-def test_the_seed_workflow_runs_end_to_end_with_login_as(emulator: EmulatorProcess) -> None:
+def test_the_seed_workflow_runs_end_to_end_with_login_as(live_emulator: EmulatorProcess) -> None:
+    """``--login-as`` mints the code with PKCE and supplies the verifier."""
+    emulator = live_emulator
     app = emulator.create_app()
     user = emulator.create_user(display_name="Ada Lovelace", follower_count=12, video_count=3)
     result = _run(emulator, app, "--login-as", user["username"])
@@ -84,29 +77,52 @@ def test_the_seed_workflow_runs_end_to_end_with_login_as(emulator: EmulatorProce
     assert refreshed.json()["open_id"] == outputs["openId"]
 
 
-def test_a_used_code_fails_at_exchange_code_with_invalid_grant(emulator: EmulatorProcess) -> None:
+def test_a_used_code_fails_at_exchange_code_with_invalid_grant(
+    live_emulator: EmulatorProcess,
+) -> None:
+    """TikTok refuses with HTTP 200: the body criterion is the one that catches it."""
+    emulator = live_emulator
     app = emulator.create_app()
     user = emulator.create_user()
-    code = emulator.authorize(
-        app, user, ["user.info.basic", "user.info.profile", "user.info.stats"], pkce=False
+    code, verifier = authorize_with_pkce(
+        emulator, app, user, ["user.info.basic", "user.info.profile", "user.info.stats"]
     )
-    first = _run(emulator, app, code=code)
+    first = _run(emulator, app, "--input", f"codeVerifier={verifier}", code=code)
     assert first.exit_code == 0, first.output
-    second = _run(emulator, app, code=code)
+    second = _run(emulator, app, "--input", f"codeVerifier={verifier}", code=code)
     assert second.exit_code != 0
     assert "Traceback" not in second.output
     lines = second.output.splitlines()
     assert lines[0] == (
-        "Error: step 'exchangeCode' failed: success criterion `$statusCode == 200` was not met"
+        "Error: step 'exchangeCode' failed: success criterion "
+        "`$response.body#/access_token != null` was not met"
     )
-    assert lines[1] == "response: HTTP 400"
+    assert lines[1] == "response: HTTP 200"
     assert lines[2].startswith("error: invalid_grant: ")
     assert json.loads(lines[3])["error"] == "invalid_grant"
+    assert len(lines) == 4
 
 
-def test_a_narrower_grant_fails_at_get_profile_with_scope_not_authorized(
-    emulator: EmulatorProcess,
+def test_a_code_without_its_verifier_fails_and_says_why(live_emulator: EmulatorProcess) -> None:
+    app = live_emulator.create_app()
+    code, _ = authorize_with_pkce(
+        live_emulator, app, live_emulator.create_user(), ["user.info.basic"]
+    )
+    result = _run(live_emulator, app, "--input", "userFields=open_id", code=code)
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[1:3] == [
+        "response: HTTP 200",
+        "error: invalid_request: Code verifier or code challenge is invalid.",
+    ]
+    assert lines[-1].startswith("hint: TikTok requires PKCE for web apps")
+    assert "--no-require-pkce-for-web" in lines[-1]
+
+
+def test_a_narrower_grant_fails_at_get_profile_with_a_scope_error(
+    live_emulator: EmulatorProcess,
 ) -> None:
+    emulator = live_emulator
     app = emulator.create_app()
     user = emulator.create_user()
     result = _run(emulator, app, "--login-as", user["username"], "--grant", "user.info.basic")
@@ -115,12 +131,16 @@ def test_a_narrower_grant_fails_at_get_profile_with_scope_not_authorized(
     assert lines[0] == (
         "Error: step 'getProfile' failed: success criterion `$statusCode == 200` was not met"
     )
-    assert lines[1] == "response: HTTP 401"
-    assert lines[2].startswith("error: scope_not_authorized: ")
-    assert json.loads(lines[3])["error"]["code"] == "scope_not_authorized"
+    # TikTok documents 400 scope_permission_missed and answers 401 scope_not_authorized today;
+    # the emulator's default follows TikTok, and `--scope-error` picks the documented answer.
+    assert lines[1] in ("response: HTTP 400", "response: HTTP 401")
+    code = json.loads(lines[3])["error"]["code"]
+    assert code in ("scope_permission_missed", "scope_not_authorized")
+    assert lines[2].startswith(f"error: {code}: ")
 
 
-def test_basic_fields_need_only_the_basic_scope(emulator: EmulatorProcess) -> None:
+def test_basic_fields_need_only_the_basic_scope(live_emulator: EmulatorProcess) -> None:
+    emulator = live_emulator
     app = emulator.create_app(scopes=["user.info.basic"])
     user = emulator.create_user(display_name="Basic Bea")
     result = _run(
@@ -130,8 +150,8 @@ def test_basic_fields_need_only_the_basic_scope(emulator: EmulatorProcess) -> No
     assert json.loads(result.output)["displayName"] == "Basic Bea"
 
 
-def test_an_unknown_user_is_reported_by_name(emulator: EmulatorProcess) -> None:
-    app = emulator.create_app()
-    result = _run(emulator, app, "--login-as", "nobody-here")
+def test_an_unknown_user_is_reported_by_name(live_emulator: EmulatorProcess) -> None:
+    app = live_emulator.create_app()
+    result = _run(live_emulator, app, "--login-as", "nobody-here")
     assert result.exit_code != 0
     assert "the emulator has no user 'nobody-here'" in result.output

@@ -26,6 +26,8 @@ class _LazyGroup(click.Group):
         "workflow": "loginkit.cli.workflow:workflow",
         "export": "loginkit.cli.export:export",
         "migrate": "loginkit.cli.migrate:migrate",
+        "check": "loginkit.cli.check:check",
+        "explain": "loginkit.cli.explain:explain",
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import quote
 
 import click
 
@@ -127,3 +128,17 @@ def users_create(
 def users_list(ctx: click.Context, as_json: bool) -> None:
     _output(_call(ctx, "GET", "/emulator/users"), as_json, _USER_COLUMNS)
 
+
+
+@users.command("sign-out")
+@click.argument("username")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def users_sign_out(ctx: click.Context, username: str, as_json: bool) -> None:
+    """End USERNAME's browser sessions on the emulator's authorize pages.
+
+    A signed-in user who already authorized an app is sent straight back to it (TikTok's
+    auto-authorization); signed out, they see the login page again.
+    """
+    ended = _call(ctx, "POST", f"/emulator/users/{quote(username, safe='')}/sign-out")
+    _output(ended, as_json, ("username", "sessions"))

@@ -89,8 +89,10 @@ def _spinner(message: str) -> Iterator[None]:
 
 
 def _print_profile(profile: UserProfile, tokens: TokenSet) -> None:
-    click.echo(f"Logged in as {profile.display_name or '?'}"
-               + (f" (@{profile.username})" if profile.username else ""))
+    click.echo(
+        f"Logged in as {profile.display_name or '?'}"
+        + (f" (@{profile.username})" if profile.username else "")
+    )
     click.echo(f"  open_id:  {tokens.open_id}")
     click.echo(f"  scopes:   {','.join(tokens.scopes)}")
     click.echo(f"  access token expires:  {tokens.access_expires_at:%Y-%m-%d %H:%M:%S %Z}")
@@ -135,7 +137,9 @@ def login(
     try:
         with _client(base_url, client_key, client_secret) as client:
             url = client.authorization_url(
-                [s for s in scopes.split(",") if s], state=state, pkce=pkce,
+                [s for s in scopes.split(",") if s],
+                state=state,
+                pkce=pkce,
                 redirect_uri=receiver.redirect_uri,
             )
             click.echo("Open this URL in your browser to log in with TikTok:")
@@ -149,11 +153,13 @@ def login(
             if not hmac.compare_digest(query.get("state", "").encode(), state.encode()):
                 raise StateMismatchError("the callback's state is not this login's")
             if query.get("error"):
-                kind = (AuthorizationDeniedError if query["error"] == "access_denied"
-                        else CallbackError)
+                kind = (
+                    AuthorizationDeniedError if query["error"] == "access_denied" else CallbackError
+                )
                 raise kind(query["error"], query.get("error_description", ""))
             tokens = client.exchange_code(
-                query.get("code", ""), redirect_uri=receiver.redirect_uri,
+                query.get("code", ""),
+                redirect_uri=receiver.redirect_uri,
                 code_verifier=pkce.verifier,
             )
             store = open_store()

@@ -54,6 +54,14 @@ def _policy_options(f: Any) -> Any:
             "does in practice.",
         ),
         click.option(
+            "--auto-auth/--no-auto-auth",
+            default=True,
+            envvar="LOGINKIT_AUTO_AUTH",
+            show_default=True,
+            help="Send a signed-in user who already granted every requested scope straight "
+            "back with a fresh code, as TikTok does (disable_auto_auth=1 in the URL opts out).",
+        ),
+        click.option(
             "--revoke-on-refresh-reuse/--no-revoke-on-refresh-reuse",
             default=True,
             envvar="LOGINKIT_REVOKE_ON_REFRESH_REUSE",
@@ -230,6 +238,7 @@ def settings_from_options(options: dict[str, Any]) -> Settings:
         oauth_errors_http_200=options["oauth_errors_http_200"],
         scope_error=ScopeError(options["scope_error"]),
         id_shapes=IdShapes(options["id_shapes"]),
+        auto_authorize=options["auto_auth"],
     )
     return Settings(
         host=options["host"],
@@ -284,6 +293,7 @@ def serve(**options: Any) -> None:
 
     settings = settings_from_options(options)
     configure_logging()
+    _check_startup(settings)
     click.echo(_banner(settings), err=True)
     if settings.workers > 1:
         _serve_workers(settings)
@@ -296,6 +306,18 @@ def serve(**options: Any) -> None:
         access_log=False,
         lifespan="on",
     )
+
+
+def _check_startup(settings: Settings) -> None:
+    """A missing or changed secret key, or an unreachable database, as one line and exit 1."""
+    import asyncio
+
+    from loginkit.server.startup import StartupError, check_startup
+
+    try:
+        asyncio.run(check_startup(settings))
+    except StartupError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 def _serve_workers(settings: Settings) -> None:
@@ -353,6 +375,7 @@ def up(with_gateway: bool, **options: Any) -> None:
     # The portal needs no sign-in from this machine's own browser during local development.
     settings = dataclasses.replace(settings_from_options(options), portal_open_on_loopback=True)
     configure_logging()
+    _check_startup(settings)
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_serve_everything(settings, with_gateway))
 

@@ -9,12 +9,18 @@ from typing import Any
 import click
 import httpx2
 
+from loginkit.core import pkce
 from loginkit.core.scopes import BASIC_SCOPE, split_commas
 from loginkit.specs import specs_dir
 from loginkit.workflow.document import ArazzoDocument, Workflow, load_document
 from loginkit.workflow.errors import InputError, WorkflowError
 from loginkit.workflow.inputs import apply_defaults, parse_cli_inputs
-from loginkit.workflow.login_as import fields_inputs, obtain_code, scopes_for_fields
+from loginkit.workflow.login_as import (
+    fields_inputs,
+    obtain_code,
+    scopes_for_fields,
+    verifier_input,
+)
 from loginkit.workflow.runner import WorkflowRunner
 
 __all__ = ["workflow"]
@@ -42,7 +48,8 @@ def _login_as(
     admin_token: str | None,
     grant: str | None,
 ) -> None:
-    """Put a fresh authorization code for ``username`` into the ``code`` input."""
+    """Put a fresh authorization code for ``username`` into the ``code`` input, minted with
+    PKCE when the workflow can send a verifier (given as an input, or made up here)."""
     if server is None:
         raise InputError("--login-as needs --server (the emulator's base URL)")
     if not admin_token:
@@ -53,6 +60,14 @@ def _login_as(
     completed = apply_defaults(flow.inputs, inputs)
     requested = scopes_for_fields(str(completed.get(n) or "") for n in fields_inputs(flow))
     granted = tuple(dict.fromkeys((BASIC_SCOPE, *split_commas(grant)))) if grant else requested
+    challenge = None
+    verifier_name = verifier_input(flow)
+    if verifier_name is not None:
+        # hex S256: what TikTok's desktop docs require, and TikTok's web authorize accepts it.
+        given = inputs.get(verifier_name)
+        verifier = str(given) if given else pkce.create_verifier()
+        inputs[verifier_name] = verifier
+        challenge = pkce.create_challenge(verifier, "hex")
     inputs["code"] = obtain_code(
         client,
         server,
@@ -62,6 +77,7 @@ def _login_as(
         redirect_uri=str(inputs["redirectUri"]),
         requested=tuple(dict.fromkeys((*requested, *granted))),
         granted=granted,
+        code_challenge=challenge,
     )
 
 
@@ -82,7 +98,8 @@ def workflow() -> None:
     "--login-as",
     "username",
     metavar="USERNAME",
-    help="Get the code input from the emulator's control API, signed in as this user.",
+    help="Get the code input from the emulator's control API, signed in as this user; with "
+    "PKCE (and the verifier input filled in) when the workflow sends a code_verifier.",
 )
 @click.option(
     "--grant",

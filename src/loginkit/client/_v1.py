@@ -1,4 +1,5 @@
-"""TikTok's v1 OAuth endpoints (seed 002), for mobile apps that keep them "until further notice".
+"""TikTok's v1 OAuth endpoints, for mobile apps that keep them "until further notice" (TikTok's
+guide to migrating to v2).
 
 Sans-I/O like ``_protocol``, whose sending and parsing it reuses. v1 took its parameters in the
 query string (``/oauth/access_token/``, ``/oauth/refresh_token/`` without a secret,

@@ -61,6 +61,7 @@ def create_demo_app(
     async def page(request: Request, error: str | None = None, status_code: int = 200) -> Response:
         context: dict[str, object] = {
             "error": error,
+            "notice": request.session.pop("notice", None),
             "login_url": request.url_for("demo_login"),
             "refresh_url": request.url_for("demo_refresh"),
             "logout_url": request.url_for("demo_logout"),
@@ -86,9 +87,11 @@ def create_demo_app(
         open_id = request.session.get("open_id")
         if open_id:
             try:
-                await sessions.for_user(open_id).refresh()
+                tokens = await sessions.for_user(open_id).refresh()
             except TikTokClientError as exc:
                 return await page(request, error=f"Refresh failed: {exc}", status_code=502)
+            expiry = tokens.access_expires_at.strftime("%H:%M:%S UTC")
+            request.session["notice"] = f"Refreshed: a new access token, valid until {expiry}."
         return RedirectResponse(request.url_for("demo_index"), status_code=303)
 
     async def logout(request: Request) -> Response:
@@ -98,6 +101,7 @@ def create_demo_app(
                 await sessions.for_user(open_id).logout()
             except TikTokClientError as exc:
                 return await page(request, error=f"Log out failed: {exc}", status_code=502)
+            request.session["notice"] = "Logged out: the app revoked its TikTok tokens."
         return RedirectResponse(request.url_for("demo_index"), status_code=303)
 
     return Starlette(

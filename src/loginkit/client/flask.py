@@ -9,14 +9,15 @@
 
 ``GET /auth/tiktok/login?next=/page`` redirects to TikTok with a state cookie;
 ``GET /auth/tiktok/callback`` verifies it, exchanges the code, stores the tokens under the
-``open_id`` and calls ``on_login`` (default: redirect to ``next`` or ``/``).
+``open_id`` and calls ``on_login``. The default puts the ``open_id`` in Flask's session
+(``session["tiktok_open_id"]``; set ``app.secret_key``) and redirects to ``next`` or ``/``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from flask import Blueprint, make_response, redirect, request, url_for
+from flask import Blueprint, make_response, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response
 
@@ -24,7 +25,7 @@ from loginkit.client.errors import TikTokClientError
 from loginkit.client.pkce import ChallengeEncoding
 from loginkit.client.storage.base import TokenStore
 from loginkit.client.sync import TikTokClient
-from loginkit.client.web import CompletedLogin, LoginFlow, error_page
+from loginkit.client.web import SESSION_KEY, CompletedLogin, LoginFlow, error_page
 
 __all__ = ["create_blueprint"]
 
@@ -32,7 +33,9 @@ OnLogin = Callable[[CompletedLogin], ResponseReturnValue]
 OnError = Callable[[TikTokClientError], ResponseReturnValue]
 
 
-def redirect_after_login(login: CompletedLogin) -> ResponseReturnValue:
+def log_in_and_redirect(login: CompletedLogin) -> ResponseReturnValue:
+    """The default ``on_login``: the user is logged in to Flask's session, then sent on."""
+    session[SESSION_KEY] = login.tokens.open_id
     return redirect(login.next_url or "/", code=303)
 
 
@@ -48,7 +51,7 @@ def create_blueprint(
     scopes: Iterable[str] = ("user.info.basic",),
     store: TokenStore | None = None,
     redirect_uri: str | None = None,
-    on_login: OnLogin = redirect_after_login,
+    on_login: OnLogin = log_in_and_redirect,
     on_error: OnError = render_error,
     pkce_encoding: ChallengeEncoding | None = "base64url",
     state_max_age: int = 600,

@@ -8,7 +8,9 @@ Mount them where the registered redirect URI points::
 
 ``GET /auth/tiktok/login?next=/page`` redirects to TikTok with a state cookie;
 ``GET /auth/tiktok/callback`` verifies it, exchanges the code, stores the tokens under the
-``open_id`` and calls ``on_login`` (default: redirect to ``next`` or ``/``).
+``open_id`` and calls ``on_login``. The default puts the ``open_id`` in the app's session
+(``request.session["tiktok_open_id"]``; add Starlette's ``SessionMiddleware``) and redirects to
+``next`` or ``/``.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from loginkit.client.async_ import AsyncTikTokClient
 from loginkit.client.errors import TikTokClientError
 from loginkit.client.pkce import ChallengeEncoding
 from loginkit.client.storage.base import AsyncTokenStore
-from loginkit.client.web import CompletedLogin, LoginFlow, error_page
+from loginkit.client.web import SESSION_KEY, CompletedLogin, LoginFlow, error_page
 
 __all__ = ["TikTokAuth"]
 
@@ -31,7 +33,14 @@ OnLogin = Callable[[Request, CompletedLogin], Awaitable[Response]]
 OnError = Callable[[Request, TikTokClientError], Awaitable[Response]]
 
 
-async def redirect_after_login(request: Request, login: CompletedLogin) -> Response:
+async def log_in_and_redirect(request: Request, login: CompletedLogin) -> Response:
+    """The default ``on_login``: the user is logged in to the app's session, then sent on."""
+    if "session" not in request.scope:
+        raise RuntimeError(
+            "TikTokAuth's default on_login keeps the user in the app's session: add "
+            "starlette.middleware.sessions.SessionMiddleware, or pass on_login"
+        )
+    request.session[SESSION_KEY] = login.tokens.open_id
     return RedirectResponse(login.next_url or "/", status_code=303)
 
 
@@ -49,7 +58,7 @@ class TikTokAuth:
         scopes: Iterable[str] = ("user.info.basic",),
         store: AsyncTokenStore | None = None,
         redirect_uri: str | None = None,
-        on_login: OnLogin = redirect_after_login,
+        on_login: OnLogin = log_in_and_redirect,
         on_error: OnError = render_error,
         pkce_encoding: ChallengeEncoding | None = "base64url",
         state_max_age: int = 600,

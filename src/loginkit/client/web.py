@@ -23,9 +23,12 @@ from loginkit.client.models import TokenSet
 from loginkit.client.pkce import PKCE, ChallengeEncoding
 from loginkit.client.state import PendingLogin, StateSealer
 
-__all__ = ["CompletedLogin", "LoginFlow", "error_page", "safe_next_url"]
+__all__ = ["SESSION_KEY", "CompletedLogin", "LoginFlow", "error_page", "safe_next_url"]
 
 STATE_COOKIE = "loginkit_state"
+SESSION_KEY = "tiktok_open_id"
+"""Where the default ``on_login`` of the Starlette routes and the Flask blueprint puts the
+logged-in user's ``open_id`` in the app's session."""
 
 
 @dataclass(frozen=True)

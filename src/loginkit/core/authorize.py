@@ -9,16 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from loginkit.core import pkce
-from loginkit.core.errors import AuthorizePageError
-from loginkit.core.models import App, OAuthVersion
+from loginkit.core.errors import MISNAMED, AuthorizePageError, misnamed_explanation
+from loginkit.core.explanations import redirect_uri_not_registered
+from loginkit.core.models import App, OAuthVersion, Platform
+from loginkit.core.observations import observe
 from loginkit.core.policy import Policy
-from loginkit.core.redirect_uris import redirect_uri_matches
+from loginkit.core.redirect_uris import LOOPBACK_HOSTS, redirect_uri_matches
 from loginkit.core.scopes import parse_scopes, unknown_scopes
 
-__all__ = ["AuthorizeRequest", "redirect_url", "validate_authorize_request"]
+__all__ = ["AuthorizeRequest", "client_key_refusal", "redirect_url", "validate_authorize_request"]
 
 
 @dataclass(slots=True)
@@ -44,13 +46,19 @@ def check_redirect_uri(req: AuthorizeRequest, policy: Policy) -> None:
     """
     uri = req.params.get("redirect_uri", "")
     if not uri:
-        raise AuthorizePageError("redirect_uri", "redirect_uri is missing from the request.")
+        raise AuthorizePageError(
+            "redirect_uri", "redirect_uri is missing from the request.", rule="redirect_uri.missing"
+        )
     if not any(redirect_uri_matches(r, uri) for r in req.app.redirect_uris):
         registered = ", ".join(req.app.redirect_uris) or "(none)"
         raise AuthorizePageError(
             "redirect_uri",
             f"{uri!r} is not registered for this app. Registered: {registered}.",
+            rule="redirect_uri.not_registered",
+            explanation=redirect_uri_not_registered(uri, req.app.redirect_uris),
         )
+    if req.app.platform is Platform.WEB and urlsplit(uri).hostname in LOOPBACK_HOSTS:
+        observe("redirect_uri.loopback")
     req.redirect_uri = uri
 
 
@@ -58,7 +66,11 @@ def check_response_type(req: AuthorizeRequest, policy: Policy) -> None:
     """- ``response_type`` is ``code``, the only one TikTok supports"""
     value = req.params.get("response_type", "")
     if value != "code":
-        raise AuthorizePageError("response_type", f"response_type must be 'code', got {value!r}.")
+        raise AuthorizePageError(
+            "response_type",
+            f"response_type must be 'code', got {value!r}.",
+            rule="response_type.unsupported",
+        )
 
 
 def check_scope(req: AuthorizeRequest, policy: Policy) -> None:
@@ -69,17 +81,22 @@ def check_scope(req: AuthorizeRequest, policy: Policy) -> None:
     raw = req.params.get("scope", "")
     scopes = parse_scopes(raw)
     if not scopes:
-        raise AuthorizePageError("scope", "scope is missing from the request.")
+        raise AuthorizePageError(
+            "scope", "scope is missing from the request.", rule="scope.missing"
+        )
     unknown = unknown_scopes(scopes)
     if unknown:
         hint = " Scopes are separated by commas." if any(" " in s for s in unknown) else ""
-        raise AuthorizePageError("scope", f"Unknown scope(s): {', '.join(unknown)}.{hint}")
+        raise AuthorizePageError(
+            "scope", f"Unknown scope(s): {', '.join(unknown)}.{hint}", rule="scope.unknown"
+        )
     not_enabled = [s for s in scopes if s not in req.app.scopes]
     if not_enabled:
         raise AuthorizePageError(
             "scope",
             f"Not enabled for this app: {', '.join(not_enabled)}. "
             f"Enabled: {', '.join(req.app.scopes) or '(none)'}.",
+            rule="scope.not_enabled",
         )
     req.scopes = scopes
 
@@ -93,9 +110,12 @@ def check_pkce(req: AuthorizeRequest, policy: Policy) -> None:
     challenge = req.params.get("code_challenge")
     if method is not None and method != "S256":
         raise AuthorizePageError(
-            "code_challenge", f"code_challenge_method must be S256, got {method!r}."
+            "code_challenge",
+            f"code_challenge_method must be S256, got {method!r}.",
+            rule="pkce.method_not_s256",
         )
     if challenge is None:
+        observe("authorize.no_pkce")
         # Web apps too by default: TikTok requires PKCE of them in practice, though its docs
         # name desktop and mobile only (https://github.com/better-auth/better-auth/issues/3114).
         if req.app.platform.requires_pkce or policy.require_pkce_for_web:
@@ -103,6 +123,7 @@ def check_pkce(req: AuthorizeRequest, policy: Policy) -> None:
                 "code_challenge",
                 f"PKCE is required for {req.app.platform.value} apps: send code_challenge "
                 "(the S256 of your code_verifier) and code_challenge_method=S256.",
+                rule="pkce.required",
             )
         return
     if not pkce.challenge_is_well_formed(challenge):
@@ -110,6 +131,7 @@ def check_pkce(req: AuthorizeRequest, policy: Policy) -> None:
             "code_challenge",
             "code_challenge must be the SHA-256 of the verifier, as 64 hex digits or "
             "43 base64url characters.",
+            rule="pkce.challenge_malformed",
         )
     req.code_challenge = challenge
 
@@ -117,6 +139,8 @@ def check_pkce(req: AuthorizeRequest, policy: Policy) -> None:
 def check_state(req: AuthorizeRequest, policy: Policy) -> None:
     """- ``state`` is echoed back unchanged (TikTok lets it carry the app's own parameters)"""
     req.state = req.params.get("state", "")
+    if not req.state:
+        observe("authorize.no_state")
 
 
 CHECKS: tuple[Check, ...] = (
@@ -136,11 +160,29 @@ def validate_authorize_request(
     if app is None:
         key = params.get("client_key", "")
         detail = f"No app has client_key {key!r}." if key else "client_key is missing."
-        raise AuthorizePageError("client_key", detail)
+        raise AuthorizePageError("client_key", detail, **client_key_refusal(params))
     req = AuthorizeRequest(app=app, params=params)
     for check in CHECKS:
         check(req, policy)
     return req
+
+
+def client_key_refusal(params: Mapping[str, str]) -> dict[str, str]:
+    """The rule and explanation of an authorize request naming no known app."""
+    key = params.get("client_key", "")
+    if key:
+        return {
+            "rule": "client_key.unknown",
+            "explanation": f"client_key `{key}` is not the key of any app on this server; "
+            "copy it from the app's page in the developer portal.",
+        }
+    misnamed = MISNAMED["client_key"]
+    if misnamed in params:
+        return {
+            "rule": f"client_key.sent_as_{misnamed}",
+            "explanation": misnamed_explanation("client_key", misnamed),
+        }
+    return {"rule": "client_key.missing", "explanation": "The authorize request has no client_key."}
 
 
 def redirect_url(redirect_uri: str, params: Mapping[str, str]) -> str:

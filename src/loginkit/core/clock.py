@@ -5,7 +5,11 @@ from __future__ import annotations
 import time
 from typing import Protocol
 
-__all__ = ["Clock", "FrozenClock", "SystemClock"]
+__all__ = ["MAX_CLOCK_OFFSET_SECONDS", "Clock", "FrozenClock", "SystemClock"]
+
+MAX_CLOCK_OFFSET_SECONDS = 100 * 366 * 86400
+"""How far the clock may be moved from the wall clock, either way (our choice): a century covers
+every token lifetime, and timestamps stay far inside the store's 64-bit integer columns."""
 
 
 class Clock(Protocol):
@@ -24,6 +28,12 @@ class SystemClock:
         return int(time.time()) + self.offset
 
     def advance(self, seconds: int) -> None:
+        """Move the clock; ``ValueError`` if the offset would leave the allowed range."""
+        if abs(self.offset + seconds) > MAX_CLOCK_OFFSET_SECONDS:
+            raise ValueError(
+                f"the clock may move at most {MAX_CLOCK_OFFSET_SECONDS} seconds (100 years) from "
+                f"the wall clock; it is {self.offset} seconds off now"
+            )
         self.offset += seconds
 
 

@@ -2,8 +2,11 @@
 
 Every refusal the emulator makes is one of these classes. Each carries TikTok's wire code, the
 HTTP status we answer with, and a public description; ``detail`` is an internal explanation that is
-logged (and shown on developer-facing pages) but never sent in an API body. The fault board, the
-rate limits, the auth-failure throttle and the body limits take their errors from here.
+logged (and shown on developer-facing pages) but never sent in an API body. ``rule`` names the
+check that refused (stable, e.g. ``redirect_uri.mismatch``) and ``explanation`` says in plain words
+what was received, what was expected and how to fix it (received secrets only masked); both go to
+the emulator's request log. The fault board, the rate limits, the auth-failure throttle and the
+body limits take their errors from here.
 
 Sources: https://developers.tiktok.com/doc/oauth-error-handling and
 https://developers.tiktok.com/doc/tiktok-api-v2-error-handling; texts TikTok answers in practice
@@ -12,7 +15,10 @@ where they differ from the docs' examples are cited where they are defined.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import ClassVar
+
+from loginkit.core.observations import note_refusal
 
 __all__ = [
     "AccessDenied",
@@ -55,10 +61,31 @@ class LoginKitError(Exception):
     """Answer ``status`` even where the policy answers OAuth errors with 200 (a fault that names
     its status)."""
 
-    def __init__(self, description: str | None = None, *, detail: str | None = None) -> None:
+    def __init__(
+        self,
+        description: str | None = None,
+        *,
+        detail: str | None = None,
+        rule: str | None = None,
+        explanation: str | None = None,
+    ) -> None:
         self.description = description or self.default_description
         self.detail = detail or self.description
+        self.rule = rule
+        self.explanation = explanation or self.detail
+        note_refusal(rule, self.explanation)
         super().__init__(self.detail)
+
+
+MISNAMED = {"client_key": "client_id"}
+"""TikTok's parameter → the name other OAuth servers (and RFC 6749) use for it."""
+
+
+def misnamed_explanation(param: str, misnamed: str) -> str:
+    return (
+        f"The request has {misnamed} but no {param}: TikTok names the app's key {param} "
+        f"(RFC 6749's {misnamed} is not read). Send {param}=<your client key>."
+    )
 
 
 # ---- OAuth endpoints: flat {"error", "error_description", "log_id"} --------------------------
@@ -85,19 +112,42 @@ class InvalidRequest(OAuthError):
     code = "invalid_request"
 
     @classmethod
-    def missing(cls, param: str) -> InvalidRequest:
+    def missing(cls, param: str, received: Collection[str] = ()) -> InvalidRequest:
+        """``received``: the names of the parameters sent, to spot a misnamed one."""
         # TikTok's documented example: "Client secret is missed in request."
         name = param.replace("_", " ").capitalize()
-        return cls(f"{name} is missed in request.", detail=f"missing parameter {param!r}")
+        misnamed = MISNAMED.get(param)
+        if misnamed is not None and misnamed in received:
+            return cls(
+                f"{name} is missed in request.",
+                detail=f"missing parameter {param!r} ({misnamed!r} sent instead)",
+                rule=f"{param}.sent_as_{misnamed}",
+                explanation=misnamed_explanation(param, misnamed),
+            )
+        return cls(
+            f"{name} is missed in request.",
+            detail=f"missing parameter {param!r}",
+            rule=f"{param}.missing",
+            explanation=f"The request has no {param}; TikTok requires it here.",
+        )
 
     @classmethod
-    def not_form(cls, detail: str) -> InvalidRequest:
+    def not_form(
+        cls,
+        detail: str,
+        *,
+        rule: str = "request.not_form_encoded",
+        explanation: str | None = None,
+    ) -> InvalidRequest:
         """A body that is not ``application/x-www-form-urlencoded``, or a duplicated
         Content-Type header: TikTok's text, backticks included, as integrators report it
         (https://developers.tiktok.com/doc/oauth-user-access-token-management asks for form
         bodies)."""
         return cls(
-            "Only `application/x-www-form-urlencoded` is accepted as Content-Type.", detail=detail
+            "Only `application/x-www-form-urlencoded` is accepted as Content-Type.",
+            detail=detail,
+            rule=rule,
+            explanation=explanation,
         )
 
 
@@ -176,7 +226,7 @@ class RateLimited(OAuthError):
     default_description = "Too many requests. Please retry later."
 
     def __init__(self, retry_after: int, description: str | None = None) -> None:
-        super().__init__(description)
+        super().__init__(description, rule="rate_limit.exceeded")
         self.retry_after = max(1, retry_after)
 
     @classmethod
@@ -310,6 +360,8 @@ class AuthorizePageError(LoginKitError):
     code = "invalid_request"
     status = 400
 
-    def __init__(self, param: str, detail: str) -> None:
-        super().__init__(param, detail=detail)
+    def __init__(
+        self, param: str, detail: str, *, rule: str | None = None, explanation: str | None = None
+    ) -> None:
+        super().__init__(param, detail=detail, rule=rule, explanation=explanation)
         self.param = param

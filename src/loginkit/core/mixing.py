@@ -26,4 +26,5 @@ async def refuse_mixing(
         f"This {what} was issued by the {issued_by} OAuth API ({ENDPOINTS[issued_by]}); "
         f"v1 and v2 OAuth must not be mixed. Use {what}s issued by {ENDPOINTS[presented_to]}.",
         detail=f"{issued_by} {what} presented to the {presented_to} API",
+        rule="version.mixed",
     )

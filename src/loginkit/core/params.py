@@ -13,4 +13,4 @@ def require(form: Mapping[str, str], params: tuple[str, ...]) -> None:
     """Refuse the first missing or empty parameter, in TikTok's words."""
     for param in params:
         if not form.get(param):
-            raise InvalidRequest.missing(param)
+            raise InvalidRequest.missing(param, form.keys())

@@ -66,6 +66,10 @@ class Policy:
     """RFC 9700: presenting a rotated refresh token revokes the whole grant."""
     strict_redirect_uris: bool = False
     """Refuse the loopback http redirect URIs we otherwise allow web apps for local development."""
+    auto_authorize: bool = True
+    """A signed-in user who already granted every requested scope goes straight back to the app
+    with a fresh code, unless the URL has ``disable_auto_auth=1`` (developers.tiktok.com/doc/
+    login-kit-web, the ``disable_auto_auth`` parameter)."""
 
     @property
     def access_lifetime(self) -> int:

@@ -1,13 +1,14 @@
-"""Sandbox apps: only their listed target users may authorize (facts §2.4).
+"""Sandbox apps: only their listed target users may authorize.
 
-Anyone else sees TikTok's error page naming ``non_sandbox_target``.
+Anyone else sees TikTok's error page naming ``non_sandbox_target`` (reported in
+https://github.com/andreaolivato/TikTok-LoginKit-PHP/issues/6).
 """
 
 from __future__ import annotations
 
 from loginkit.core.errors import AuthorizePageError
 from loginkit.core.models import App, User
-from loginkit.emulator.store import AdminStore
+from loginkit.core.store import Store
 
 __all__ = ["MAX_SANDBOX_TARGETS", "check_sandbox_target"]
 
@@ -15,13 +16,14 @@ MAX_SANDBOX_TARGETS = 10
 """TikTok lets a sandbox app list up to 10 target users."""
 
 
-async def check_sandbox_target(store: AdminStore, app: App, user: User) -> None:
-    settings = await store.get_app_settings(app.client_key)
-    if settings is None or not settings.sandbox or user.user_id in settings.sandbox_targets:
+async def check_sandbox_target(store: Store, app: App, user: User) -> None:
+    targets = await store.sandbox_targets(app.client_key)
+    if targets is None or user.user_id in targets:
         return
     raise AuthorizePageError(
         "non_sandbox_target",
         f"{app.name} is a sandbox app and {user.username!r} is not one of its target users. "
         f"Add them under the app's sandbox settings in the portal "
-        f"({len(settings.sandbox_targets)} of {MAX_SANDBOX_TARGETS} targets listed).",
+        f"({len(targets)} of {MAX_SANDBOX_TARGETS} targets listed).",
+        rule="sandbox.not_target",
     )

@@ -11,11 +11,14 @@ import string
 import threading
 import time
 import uuid
+from dataclasses import dataclass
 from functools import lru_cache
 
 from loginkit.core.policy import IdShapes
 
 __all__ = [
+    "SecretCheck",
+    "SecretHasher",
     "derive_id",
     "derive_open_id",
     "hash_secret",
@@ -146,16 +149,58 @@ def new_log_id(now: float | None = None) -> str:
 
 
 def hash_secret(value: str) -> str:
-    """The stored form of a token or client secret.
+    """The stored form of a token or authorization code: its SHA-256.
 
-    Every value we hash is ours and carries ≥ 238 random bits, so a fast SHA-256 is as safe as a
-    slow password hash here, and keeps token look-ups to one indexed read.
+    Every token and code is ours and carries ≥ 238 random bits, so a fast SHA-256 is as safe as
+    a slow password hash here, and keeps token look-ups to one indexed read. Client secrets are
+    stored by ``SecretHasher`` instead: seed files let people choose them by hand.
     """
     return hashlib.sha256(value.encode("utf-8")).hexdigest()
 
 
 def secret_matches(presented: str, stored_hash: str) -> bool:
     return hmac.compare_digest(hash_secret(presented), stored_hash)
+
+
+@dataclass(frozen=True, slots=True)
+class SecretCheck:
+    matches: bool
+    outdated: bool
+    """The stored hash is in the old, unkeyed format: store ``SecretHasher.hash`` of it again."""
+
+
+class SecretHasher:
+    """The stored form of client secrets: HMAC-SHA-256 under a key kept outside the database.
+
+    A copy of the database alone (a SQLite file, a ``pg_dump``) then allows no offline guess of
+    a hand-chosen secret. Hashes written before the key existed are bare SHA-256, marked
+    ``sha256:`` by revision 0005 (an unmarked 64-hex value, as older seed-file exports hold, is
+    read the same way); they still authenticate, and are reported outdated so that the caller
+    rewrites them.
+    """
+
+    SCHEME = "hmac-sha256:"
+    UNKEYED = "sha256:"
+    MIN_KEY_BYTES = 16
+    _CHECK_LABEL = b"loginkit secret key check"
+
+    def __init__(self, key: bytes) -> None:
+        if len(key) < self.MIN_KEY_BYTES:
+            raise ValueError(f"the secret key must be at least {self.MIN_KEY_BYTES} bytes")
+        self._key = key
+
+    def hash(self, secret: str) -> str:
+        return self.SCHEME + hmac.new(self._key, secret.encode(), hashlib.sha256).hexdigest()
+
+    def check(self, presented: str, stored: str) -> SecretCheck:
+        if stored.startswith(self.SCHEME):
+            return SecretCheck(hmac.compare_digest(self.hash(presented), stored), outdated=False)
+        unkeyed = stored.removeprefix(self.UNKEYED)
+        return SecretCheck(secret_matches(presented, unkeyed), outdated=True)
+
+    def key_check_value(self) -> str:
+        """A value that tells whether a database was set up with this key, revealing nothing."""
+        return hmac.new(self._key, self._CHECK_LABEL, hashlib.sha256).hexdigest()
 
 
 @lru_cache(maxsize=65_536)

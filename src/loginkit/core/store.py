@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from loginkit.core.models import App, AuthorizationCode, Grant, Token, User
+from loginkit.core.pending import PendingAuthorization
 
 __all__ = ["AlreadyExists", "Store", "StoreUnavailable"]
 
@@ -104,4 +105,52 @@ class Store(Protocol):
         ...
 
     async def reset(self) -> None:
-        """Delete every app, user, grant, code and token, and the clock offset."""
+        """Delete every app, user, grant, code and token, pending authorization and browser
+        session, and the clock offset."""
+
+    # ---- the authorize pages ----------------------------------------------------------------
+    async def create_pending(self, pending: PendingAuthorization) -> None:
+        """Save a pending authorization (and delete a bounded number of expired ones)."""
+
+    async def get_pending(self, pending_id: str) -> PendingAuthorization | None: ...
+
+    async def consume_pending(self, pending_id: str, session_id: str, now: int) -> bool:
+        """Mark the pending authorization decided, atomically, if it belongs to ``session_id``,
+        is undecided and has not expired at ``now``.
+
+        Returns: False, changing nothing, otherwise (a replay, a second tab, a lost race).
+        """
+        ...
+
+    async def sign_in(
+        self, old_session_id: str, new_session_id: str, user_id: str, now: int
+    ) -> None:
+        """Sign ``user_id`` in under a fresh browser session id, ending ``old_session_id`` and
+        moving its undecided pending authorizations to the new id."""
+
+    async def session_user(self, session_id: str) -> str | None:
+        """The user signed in in this browser session, or None."""
+        ...
+
+    async def end_session(self, session_id: str) -> None:
+        """Sign the browser session out (its pending authorizations stay)."""
+
+    async def sign_out_user(self, user_id: str) -> int:
+        """End every browser session of the user. Returns: how many there were."""
+        ...
+
+    async def live_grant_scopes(self, client_key: str, user_id: str) -> frozenset[str]:
+        """Every scope the user has granted the app in grants not revoked."""
+        ...
+
+    async def sandbox_targets(self, client_key: str) -> tuple[str, ...] | None:
+        """The user_ids allowed to authorize a sandbox app; None when it is not in sandbox."""
+        ...
+
+    # ---- client secrets at rest -------------------------------------------------------------
+    async def rehash_client_secret(self, client_key: str, old_hash: str, new_hash: str) -> None:
+        """Replace the app's secret hash, unless it is no longer ``old_hash`` (rotated since)."""
+
+    async def claim_secret_key_check(self, value: str) -> str:
+        """The key check value stored with the database; ``value`` is stored if there is none."""
+        ...

@@ -26,6 +26,7 @@ from loginkit.core.authorize import (
     check_response_type,
     check_scope,
     check_state,
+    client_key_refusal,
 )
 from loginkit.core.context import Context
 from loginkit.core.errors import (
@@ -39,6 +40,7 @@ from loginkit.core.errors import (
     UnauthorizedClient,
     UnsupportedGrantType,
 )
+from loginkit.core.explanations import client_refusal
 from loginkit.core.grants.authorization_code import exchange_code
 from loginkit.core.grants.refresh_token import refresh
 from loginkit.core.mixing import refuse_mixing
@@ -97,12 +99,14 @@ def v1_refusal(app: App, now: int) -> V1Unavailable | None:
         return V1Unavailable(
             f"v1 OAuth is not available to desktop apps; use {V2_TOKEN_URL}.",
             detail="v1 called by a desktop app",
+            rule="v1.not_for_desktop",
         )
     if app.platform is Platform.WEB and now >= V1_WEB_END_OF_LIFE:
         return V1Unavailable(
             "v1 OAuth reached its end of life for web apps on 2024-02-29; "
             f"use {V2_TOKEN_URL} and {V2_AUTHORIZE_URL}.",
             detail="v1 called by a web app after its end of life",
+            rule="v1.end_of_life",
         )
     return None
 
@@ -144,14 +148,20 @@ def refuse_if_unavailable(app: App, now: int) -> None:
 async def _v1_app(ctx: Context, client_key: str) -> App:
     app = await ctx.store.get_app(client_key)
     if app is None:
-        raise InvalidClient(detail=f"unknown client_key {client_key!r}")
+        raise InvalidClient(
+            detail=f"unknown client_key {client_key!r}",
+            rule="client.unknown",
+            explanation=client_refusal(client_key, "", None),
+        )
     refuse_if_unavailable(app, ctx.clock.now())
     return app
 
 
 def check_grant_type(params: Mapping[str, str], expected: str) -> None:
     if params["grant_type"] != expected:
-        raise UnsupportedGrantType(f"This endpoint only accepts grant_type={expected}.")
+        raise UnsupportedGrantType(
+            f"This endpoint only accepts grant_type={expected}.", rule="grant_type.unsupported"
+        )
 
 
 ACCESS_TOKEN_PARAMS = ("client_key", "client_secret", "code", "grant_type")
@@ -180,14 +190,20 @@ async def revoke(ctx: Context, params: Mapping[str, str]) -> tuple[App, str]:
     require(params, REVOKE_PARAMS)
     token = await ctx.store.get_token(hash_secret(params["access_token"]))
     if token is None or token.kind is not TokenKind.ACCESS or token.user_id is None:
-        raise InvalidGrant("Access token is invalid.", detail="unknown access token")
+        raise InvalidGrant(
+            "Access token is invalid.", detail="unknown access token", rule="access_token.unknown"
+        )
     if ctx.open_id(token.client_key, token.user_id) != params["open_id"]:
-        raise InvalidRequest("open_id does not match the access token.")
+        raise InvalidRequest("open_id does not match the access token.", rule="open_id.mismatch")
     app = await _v1_app(ctx, token.client_key)
     if token.version is not OAuthVersion.V1:
         raise await refuse_mixing(ctx, app, "access token", token.version, OAuthVersion.V1)
     if not token.is_live(ctx.clock.now()) or token.grant_id is None:
-        raise InvalidGrant("Access token is invalid.", detail="access token expired or revoked")
+        raise InvalidGrant(
+            "Access token is invalid.",
+            detail="access token expired or revoked",
+            rule="access_token.expired" if token.revoked_at is None else "access_token.revoked",
+        )
     await ctx.store.revoke_grant(token.grant_id, ctx.clock.now())
     return app, token.grant_id
 
@@ -216,6 +232,7 @@ def check_v1_redirect_uri(req: AuthorizeRequest, policy: Policy) -> None:
             "redirect_uri",
             f"{uri!r} is not an https URL on a registered redirect domain "
             f"({', '.join(req.app.redirect_domains)}) or a subdomain of one.",
+            rule="redirect_uri.not_on_redirect_domain",
         )
     req.redirect_uri = uri
 
@@ -227,14 +244,16 @@ def validate_authorize(
     if app is None:
         key = params.get("client_key", "")
         raise AuthorizePageError(
-            "client_key", f"No app has client_key {key!r}." if key else "client_key is missing."
+            "client_key",
+            f"No app has client_key {key!r}." if key else "client_key is missing.",
+            **client_key_refusal(params),
         )
     refusal = v1_refusal(app, now)
     if refusal is not None:
         # A web app past v1's end of life is told about its redirect_uri, as TikTok does
         # (https://github.com/cuongdevjs/reactjs-social-login/issues/152).
         param = "redirect_uri" if app.platform is Platform.WEB else "client_key"
-        raise AuthorizePageError(param, refusal.description)
+        raise AuthorizePageError(param, refusal.description, rule=refusal.rule)
     req = AuthorizeRequest(app=app, params=params, version=OAuthVersion.V1)
     for check in (check_v1_redirect_uri, check_response_type, check_scope, check_state):
         check(req, policy)

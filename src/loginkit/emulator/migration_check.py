@@ -1,4 +1,5 @@
-"""What an app still has to do to move from v1 to v2 OAuth, per TikTok's migration guide (seed 002).
+"""What an app still has to do to move from v1 to v2 OAuth, per TikTok's migration guide
+(developers.tiktok.com/bulletin/migration-guidance-oauth-v1).
 
 The guide concerns web apps only ("If your app is not configured for web ... you may ignore this
 document"); mobile apps keep v1 until further notice, so for them only mixing is reported.
@@ -25,9 +26,11 @@ class Finding:
 
 
 async def migration_findings(
-    store: Store, app: App, *, now: int, days: int, v1_calls: int
+    store: Store, app: App, *, now: int, days: int, v1_calls: int, strict: bool
 ) -> list[Finding]:
-    """``v1_calls``: how many v1 requests of the app were seen in the last ``days`` days."""
+    """``v1_calls``: how many v1 requests of the app were seen in the last ``days`` days;
+    ``strict``: the server's redirect URI policy (without it, loopback ``http`` redirect URIs
+    for local development, such as the demo app's, are not a problem)."""
     findings: list[Finding] = []
     web = app.platform is Platform.WEB
     if web and not app.redirect_uris:
@@ -41,7 +44,7 @@ async def migration_findings(
     if web and app.redirect_uris:
         findings.extend(
             Finding("invalid_redirect_uri", f"Fix the redirect URI {problem}.")
-            for problem in redirect_uri_errors(app.redirect_uris, app.platform, strict=True)
+            for problem in redirect_uri_errors(app.redirect_uris, app.platform, strict=strict)
         )
     if web and v1_calls:
         findings.append(

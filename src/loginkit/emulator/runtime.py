@@ -14,11 +14,12 @@ from typing import Any, cast
 from starlette.requests import Request
 
 from loginkit.config import Settings
+from loginkit.core import observations
 from loginkit.core.models import App
-from loginkit.core.secrets import secret_matches
 from loginkit.core.service import AuthorizationService
 from loginkit.core.webhooks import RemovalReason
 from loginkit.emulator.faults import FaultBoard
+from loginkit.emulator.received import client_of, received_params
 from loginkit.emulator.request_log import LoggedRequest, RequestLog
 from loginkit.emulator.seed import demo_seed, load_seed_file
 from loginkit.emulator.seed_state import apply_state_seed
@@ -30,6 +31,7 @@ __all__ = [
     "admin",
     "admin_store",
     "apply_fault",
+    "record_call",
     "record_request",
     "start_admin",
 ]
@@ -73,7 +75,11 @@ async def start_admin(service: AuthorizationService, settings: Settings) -> Admi
         for entry in seed.get("apps", []):
             app = await store.get_app(str(entry.get("client_key", "")))
             secret = entry.get("client_secret")
-            if app and isinstance(secret, str) and secret_matches(secret, app.secret_hash):
+            if (
+                app
+                and isinstance(secret, str)
+                and await service.ctx.client_secret_matches(app, secret)
+            ):
                 runtime.known_secrets[app.client_key] = secret
     return runtime
 
@@ -102,9 +108,27 @@ def record_request(
     request: Request, *, log_id: str, status: int, outcome: str, duration_ms: float
 ) -> None:
     """Keep TikTok-endpoint calls (``/v2/...``) for the portal's request log."""
+    if request.scope["path"].startswith("/v2/"):
+        record_call(request, log_id=log_id, status=status, outcome=outcome, duration_ms=duration_ms)
+
+
+def record_call(
+    request: Request,
+    *,
+    log_id: str,
+    status: int,
+    outcome: str,
+    duration_ms: float,
+    tags: tuple[str, ...] = (),
+) -> None:
+    """Enter this response in the request log, with what the core observed while serving it."""
     runtime: AdminRuntime | None = getattr(request.app.state, "admin", None)
-    if runtime is None or not request.scope["path"].startswith("/v2/"):
+    if runtime is None:
         return
+    observed = observations.current() or observations.Observations()
+    params = received_params(request)
+    if outcome == "ok" and status >= 400:
+        outcome = "refused"  # an error page, rendered by the handler itself
     runtime.requests.record(
         LoggedRequest(
             at=time.time(),
@@ -113,7 +137,11 @@ def record_request(
             status=status,
             outcome=outcome,
             log_id=log_id,
-            client_key=getattr(request.state, "client_key", None),
+            client_key=client_of(request, runtime.requests, params, observed),
             duration_ms=duration_ms,
+            params=params,
+            rule=observed.rule if outcome != "ok" else None,
+            explanation=observed.explanation if outcome != "ok" else None,
+            observations=(*observed.tags, *tags),
         )
     )

@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 
 from loginkit.core.models import App, Platform, User
-from loginkit.core.secrets import hash_secret, new_id
+from loginkit.core.secrets import SecretHasher, new_id
 from loginkit.core.store import AlreadyExists, Store
 
 __all__ = ["SeedError", "apply_seed", "demo_seed", "load_seed_file"]
@@ -105,7 +105,7 @@ def load_seed_file(path: Path) -> dict[str, Any]:
     return data
 
 
-def _app(entry: dict[str, Any], now: int) -> App:
+def _app(entry: dict[str, Any], now: int, hasher: SecretHasher) -> App:
     exported_hash = entry.get("client_secret_hash")  # an export holds only the hash
     secret = "" if exported_hash else str(entry["client_secret"])
     if not exported_hash and len(secret) < MIN_SECRET_LENGTH:
@@ -115,7 +115,7 @@ def _app(entry: dict[str, Any], now: int) -> App:
     return App(
         client_key=str(entry["client_key"]),
         name=str(entry.get("name", entry["client_key"])),
-        secret_hash=str(exported_hash) if exported_hash else hash_secret(secret),
+        secret_hash=str(exported_hash) if exported_hash else hasher.hash(secret),
         platform=Platform(entry.get("platform", "web")),
         redirect_uris=tuple(entry.get("redirect_uris", ())),
         scopes=tuple(entry.get("scopes", ("user.info.basic",))),
@@ -130,10 +130,10 @@ def _user(entry: dict[str, Any], now: int) -> User:
     return User(**fields)
 
 
-async def apply_seed(store: Store, seed: dict[str, Any], now: int) -> None:
+async def apply_seed(store: Store, seed: dict[str, Any], now: int, hasher: SecretHasher) -> None:
     """Create what ``seed`` describes; entries that already exist are left as they are."""
     try:
-        apps = [_app(entry, now) for entry in seed.get("apps", [])]
+        apps = [_app(entry, now, hasher) for entry in seed.get("apps", [])]
         users = [_user(entry, now) for entry in seed.get("users", [])]
     except (KeyError, TypeError, ValueError) as exc:
         raise SeedError(f"invalid seed entry: {exc}") from exc

@@ -15,6 +15,9 @@ __all__ = ["AdminStore"]
 
 
 class AdminStore(Store, Protocol):
+    async def ping(self) -> None:
+        """Raises: StoreUnavailable when the database does not answer (``GET /readyz``)."""
+
     # ---- app settings -----------------------------------------------------------------------
     async def get_app_settings(self, client_key: str) -> AppSettings | None: ...
 

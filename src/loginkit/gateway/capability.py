@@ -139,7 +139,8 @@ class Capability:
 
 
 def default_capability_text() -> str:
-    """The capability shipped with loginkit (seed 001, reformatted)."""
+    """The capability shipped with loginkit (api-evangelist/tiktok-for-developers'
+    ``capabilities/tiktok-login-kit-oauth.yaml``, reformatted)."""
     spec = resources.files("loginkit").joinpath("specs", "naftiko", DEFAULT_CAPABILITY)
     return spec.read_text(encoding="utf-8")
 

@@ -117,10 +117,10 @@ def _ordered(parameters: list[inspect.Parameter]) -> list[inspect.Parameter]:
 
 def _refusal(reply: UpstreamReply) -> str | None:
     """TikTok's refusal as tool-error text, or None; some refusals arrive with HTTP 200."""
+    if reply.ok:
+        return None
     body = reply.body if isinstance(reply.body, dict) else {}
     error = body.get("error")
-    if reply.ok and not (isinstance(error, str) and error):
-        return None
     carried = {
         "status": reply.status,
         "error": error if isinstance(error, str) else "upstream_error",

@@ -59,7 +59,10 @@ def rest_openapi(
             },
             "responses": {
                 "200": {
-                    "description": "The upstream's JSON answer.",
+                    "description": (
+                        "The upstream's JSON answer. TikTok answers OAuth refusals with HTTP 200 "
+                        "too, as a TikTokError body: an `error` field means refused."
+                    ),
                     "content": {"application/json": {"schema": {"type": "object"}}},
                 },
                 "400": _json("TikTokError", "Refused by TikTok, or a body the gateway can't read."),

@@ -1,8 +1,9 @@
 """The form fields TikTok's OAuth endpoints take, keyed by the path a capability consumes.
 
-The capability only says "body: object"; these are the real request schemas (seed 000's
-TokenRequest, RefreshTokenRequest and RevokeTokenRequest, plus ``code_verifier`` from TikTok's
-desktop/mobile docs), used for the MCP tools' input schemas and the REST adapter's OpenAPI.
+The capability only says "body: object"; these are the real request schemas (the TokenRequest,
+RefreshTokenRequest and RevokeTokenRequest of the api-evangelist/tiktok-for-developers OpenAPI,
+plus ``code_verifier`` from developers.tiktok.com/doc/login-kit-desktop and the web guide), used
+for the MCP tools' input schemas and the REST adapter's OpenAPI.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from typing import Any
 
 TOKEN_PATH = "/v2/oauth/token/"  # noqa: S105 - a URL path, not a password
 REFRESH_ALIAS_PATH = "/v2/oauth/token/refresh/"
-"""Not a TikTok endpoint (wire facts §1, §12): the gateway sends refreshes to TOKEN_PATH."""
+"""Not a TikTok endpoint: TikTok refreshes with ``grant_type=refresh_token`` on TOKEN_PATH
+(developers.tiktok.com/doc/oauth-user-access-token-management), so the gateway sends it there."""
 REVOKE_PATH = "/v2/oauth/revoke/"
 
 CREDENTIAL_FIELDS = ("client_key", "client_secret")
@@ -53,8 +55,9 @@ REQUEST_FIELDS: Mapping[str, tuple[FormField, ...]] = {
         ),
         FormField(
             "code_verifier",
-            "PKCE code verifier (43-128 chars of [A-Za-z0-9-._~]); required for desktop and "
-            "mobile apps and when the authorize request carried a code_challenge.",
+            "PKCE code verifier (43-128 chars of [A-Za-z0-9-._~]) behind the authorize "
+            "request's code_challenge. Required for desktop and mobile apps, and for web apps "
+            "too as TikTok behaves today.",
             required=False,
         ),
     ),

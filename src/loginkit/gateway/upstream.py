@@ -36,7 +36,10 @@ class UpstreamReply:
 
     @property
     def ok(self) -> bool:
-        return 200 <= self.status < 300
+        """A 2xx without TikTok's ``error`` in the body: TikTok answers OAuth refusals with
+        HTTP 200 and the flat ``{error, error_description, log_id}`` body."""
+        error = self.body.get("error") if isinstance(self.body, dict) else None
+        return 200 <= self.status < 300 and not (isinstance(error, str) and error)
 
 
 class UpstreamError(Exception):
@@ -125,6 +128,7 @@ class Upstream:
                 f"{response.status_code} and a body that is not JSON",
                 upstream=upstream,
             ) from exc
-        if 200 <= response.status_code < 300:
-            body = operation.extract_output(body)
-        return UpstreamReply(status=response.status_code, body=body)
+        reply = UpstreamReply(status=response.status_code, body=body)
+        if not reply.ok:
+            return reply
+        return UpstreamReply(status=response.status_code, body=operation.extract_output(body))

@@ -16,10 +16,12 @@ from functools import wraps
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from loginkit.core import observations
 from loginkit.core.errors import (
     ApiError,
     ApiInternalError,
     ApiUnavailable,
+    AuthorizePageError,
     LoginKitError,
     OAuthError,
     ServerError,
@@ -30,6 +32,7 @@ from loginkit.core.store import StoreUnavailable
 from loginkit.emulator.runtime import apply_fault, record_request
 from loginkit.server.logging import log_request
 from loginkit.server.metrics import observe_request
+from loginkit.server.templates import render
 
 __all__ = ["Family", "endpoint", "no_store"]
 
@@ -43,6 +46,8 @@ class Family(Enum):
     OAUTH = "oauth"
     API = "api"
     CONTROL = "control"
+    PAGE = "page"
+    """The authorize pages: errors as TikTok's HTML error page; nothing is cached."""
 
 
 def no_store(response: Response) -> Response:
@@ -60,6 +65,12 @@ def _as_family_error(exc: Exception, family: Family) -> LoginKitError:
     return ApiInternalError() if family is Family.API else ServerError()
 
 
+def _error_page(error: LoginKitError, request: Request) -> Response:
+    param = error.param if isinstance(error, AuthorizePageError) else error.code
+    context = {"param": param, "detail": error.detail}
+    return render(request, "authorize_error.html", context, status=error.status)
+
+
 def _status(error: LoginKitError, family: Family, request: Request) -> int:
     """HTTP 200 for the OAuth family's 4xx when the policy says so (TikTok in practice); every
     other family, 429 and 5xx keep their real status (our choice)."""
@@ -71,6 +82,8 @@ def _status(error: LoginKitError, family: Family, request: Request) -> int:
 def render_error(
     error: LoginKitError, log_id: str, request: Request, family: Family
 ) -> Response:
+    if family is Family.PAGE:
+        return _error_page(error, request)
     if isinstance(error, ApiError):
         api_response = JSONResponse(error.to_body(log_id), status_code=error.status)
         if error.retry_after is not None:
@@ -91,6 +104,7 @@ def endpoint(family: Family) -> Callable[[Handler], Handler]:
         async def run(request: Request) -> Response:
             log_id = new_log_id()
             request.state.log_id = log_id
+            observations.begin()
             started = time.perf_counter()
             outcome, detail = "ok", None
             try:
@@ -98,12 +112,16 @@ def endpoint(family: Family) -> Callable[[Handler], Handler]:
                 await request.app.state.service.sync_clock()
                 await apply_fault(request, api=family is Family.API)
                 response = await handler(request)
+                if response.status_code >= 400:  # an error page the handler rendered itself
+                    outcome = getattr(request.state, "outcome", "error")
             except Exception as exc:
                 if not isinstance(exc, LoginKitError | StoreUnavailable):
                     log.exception("unhandled error", extra={"fields": {"log_id": log_id}})
                 error = _as_family_error(exc, family)
                 outcome, detail = error.code, error.detail
                 response = render_error(error, log_id, request, family)
+            if family is Family.PAGE:
+                no_store(response)
             response.headers["x-tt-logid"] = log_id
             elapsed = time.perf_counter() - started
             duration_ms = round(elapsed * 1000, 2)

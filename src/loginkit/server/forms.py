@@ -7,6 +7,7 @@ bodies are refused with TikTok's ``invalid_request`` rather than guessed at.
 
 from __future__ import annotations
 
+import json
 import re
 from urllib.parse import parse_qsl
 
@@ -40,10 +41,22 @@ async def read_form(request: Request, max_bytes: int) -> dict[str, str]:
     content_types = request.headers.getlist("content-type")
     if len(content_types) > 1:
         # A framework's form helper plus a hand-set header: TikTok refuses the request.
-        raise InvalidRequest.not_form(detail=f"{len(content_types)} Content-Type headers")
+        raise InvalidRequest.not_form(
+            detail=f"{len(content_types)} Content-Type headers",
+            rule="request.content_type_duplicated",
+            explanation=f"The request has {len(content_types)} Content-Type headers; TikTok "
+            "refuses that even when one is the form type. Send one (a form helper usually sets "
+            "it already: drop the hand-set header).",
+        )
     media_type = (content_types or [""])[0].split(";")[0].strip().lower()
     if media_type != FORM_CONTENT_TYPE:
-        raise InvalidRequest.not_form(detail=f"content-type {media_type or '(none)'!r}")
+        request.state.form = await _refused_body_params(request, max_bytes)
+        raise InvalidRequest.not_form(
+            detail=f"content-type {media_type or '(none)'!r}",
+            explanation=f"The body was sent as {media_type or 'no Content-Type'}; TikTok's "
+            f"OAuth endpoints read only {FORM_CONTENT_TYPE} bodies (parameters sent otherwise "
+            "are not seen). Send the parameters as a form.",
+        )
     body = bytearray()
     async for chunk in request.stream():
         body.extend(chunk)
@@ -53,4 +66,23 @@ async def read_form(request: Request, max_bytes: int) -> dict[str, str]:
         text = body.decode("ascii")
     except UnicodeDecodeError as exc:
         raise InvalidRequest(detail="request body is not percent-encoded ASCII") from exc
-    return parse_params(text)
+    form = parse_params(text)
+    request.state.form = form  # shown, masked, in the request log
+    return form
+
+
+async def _refused_body_params(request: Request, max_bytes: int) -> dict[str, str]:
+    """The string fields of a JSON (or unlabelled form) body that is refused: the request log
+    still shows what was sent and by which app."""
+    body = bytearray()
+    async for chunk in request.stream():
+        body.extend(chunk)
+        if len(body) > max_bytes:
+            return {}
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return dict(parse_qsl(body.decode("latin-1")))
+    if not isinstance(data, dict):
+        return {}
+    return {k: v for k, v in data.items() if isinstance(v, str)}

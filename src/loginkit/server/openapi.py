@@ -6,83 +6,143 @@ Arazzo workflow runs on), re-pointed at this server; the control API is describe
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any
 
 import yaml
+from pydantic import BaseModel, TypeAdapter
+from pydantic.json_schema import JsonSchemaMode
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from loginkit.server.context import settings
+from loginkit.server.routes import control, control_extra
+from loginkit.server.routes.control_contract import OPERATIONS, Operation, describe
+from loginkit.server.routes.control_models import (
+    AppView,
+    MigrationQuery,
+    MigrationView,
+    Redirect,
+    RedirectDomains,
+    V1AuthorizeBody,
+)
 from loginkit.specs import specs_dir
 
-__all__ = ["openapi_document", "openapi_json"]
+__all__ = ["control_paths", "openapi_document", "openapi_json"]
 
 SOURCES = ("tiktok-login-kit-openapi.yml", "tiktok-display-openapi.yml")
+_REF = "#/components/schemas/{model}"
+_DECLARING = (control, control_extra)
+"""The modules whose ``@operation`` declarations fill ``OPERATIONS`` as they are imported."""
 
-_JSON_OBJECT = {"type": "object", "additionalProperties": True}
 _CONTROL_ERROR = {"$ref": "#/components/schemas/ControlError"}
-
-
-def _control_operation(summary: str, request: bool, status: str = "200") -> dict[str, Any]:
-    operation: dict[str, Any] = {
-        "tags": ["Emulator control"],
-        "summary": summary,
-        "security": [{"adminToken": []}],
-        "responses": {
-            status: {
-                "description": "OK",
-                "content": {"application/json": {"schema": _JSON_OBJECT}},
-            },
-            "400": {
-                "description": "Invalid request",
-                "content": {"application/json": {"schema": _CONTROL_ERROR}},
-            },
-            "401": {
-                "description": "Admin token missing or wrong",
-                "content": {"application/json": {"schema": _CONTROL_ERROR}},
-            },
-        },
-    }
-    if request:
-        operation["requestBody"] = {
-            "required": True,
-            "content": {"application/json": {"schema": _JSON_OBJECT}},
-        }
-    return operation
-
-
-CONTROL_PATHS: dict[str, dict[str, Any]] = {
-    "/emulator/apps": {
-        "post": _control_operation("Register an app", request=True, status="201"),
-        "get": _control_operation("List apps", request=False),
-    },
-    "/emulator/apps/{client_key}": {
-        "parameters": [
-            {"name": "client_key", "in": "path", "required": True, "schema": {"type": "string"}}
-        ],
-        "get": _control_operation("Show an app", request=False),
-        "delete": _control_operation("Delete an app and its tokens", request=False, status="204"),
-    },
-    "/emulator/apps/{client_key}/secret": {
-        "parameters": [
-            {"name": "client_key", "in": "path", "required": True, "schema": {"type": "string"}}
-        ],
-        "post": _control_operation("Rotate the client secret", request=False),
-    },
-    "/emulator/users": {
-        "post": _control_operation("Create a test user", request=True, status="201"),
-        "get": _control_operation("List test users", request=False),
-    },
-    "/emulator/authorize": {"post": _control_operation("Approve or deny as a user", request=True)},
-    "/emulator/clock": {
-        "get": _control_operation("Read the emulator's clock", request=False),
-        "post": _control_operation("Advance the emulator's clock", request=True),
-    },
-    "/emulator/reset": {
-        "post": _control_operation("Delete everything but the admin token", request=False)
-    },
+_ERRORS = {
+    400: "Invalid request: the description names each refused field",
+    401: "Admin token missing or wrong",
+    404: "No such app or user",
+    409: "Already taken",
 }
+
+
+def _describe_v1_routes() -> None:
+    """The v1 control routes are declared in ``routes/v1.py``; their contract is published here."""
+    for op in (
+        Operation(
+            "POST",
+            "/emulator/v1/authorize",
+            "Approve or deny as a user, on v1 OAuth",
+            body=V1AuthorizeBody,
+            returns=Redirect,
+            errors=(400, 401, 404),
+        ),
+        Operation(
+            "PUT",
+            "/emulator/apps/{client_key}/redirect-domains",
+            "Set an app's v1 redirect domains",
+            body=RedirectDomains,
+            returns=AppView,
+            errors=(400, 401, 404),
+        ),
+        Operation(
+            "GET",
+            "/emulator/apps/{client_key}/migration",
+            "What an app still has to do to move from v1 to v2 OAuth",
+            query=MigrationQuery,
+            returns=MigrationView,
+            errors=(400, 401, 404),
+        ),
+    ):
+        describe(op)
+
+
+def _schema(model: Any, mode: JsonSchemaMode, schemas: dict[str, Any]) -> dict[str, Any]:
+    """``model``'s JSON schema, its named parts moved into ``components/schemas``."""
+    schema = TypeAdapter(model).json_schema(ref_template=_REF, mode=mode)
+    schemas.update(schema.pop("$defs", {}))
+    name = getattr(model, "__name__", None)
+    if name and "properties" in schema:  # a model: referenced by name
+        schemas[name] = schema
+        return {"$ref": _REF.format(model=name)}
+    return schema
+
+
+def _query_parameters(model: type[BaseModel], schemas: dict[str, Any]) -> list[dict[str, Any]]:
+    schema = TypeAdapter(model).json_schema(mode="validation")
+    return [
+        {"name": name, "in": "query", "required": False, "schema": prop}
+        for name, prop in schema["properties"].items()
+    ]
+
+
+def _control_operation(op: Operation, schemas: dict[str, Any]) -> dict[str, Any]:
+    ok: dict[str, Any] = {"description": "OK" if op.status != 201 else "Created"}
+    if op.returns is not None:
+        ok["content"] = {
+            "application/json": {"schema": _schema(op.returns, "serialization", schemas)}
+        }
+    else:
+        ok["description"] = "Done; no body"
+    responses: dict[str, Any] = {str(op.status): ok}
+    for status in op.errors:
+        responses[str(status)] = {
+            "description": _ERRORS[status],
+            "content": {"application/json": {"schema": _CONTROL_ERROR}},
+        }
+    described: dict[str, Any] = {
+        "tags": ["Emulator control"],
+        "summary": op.summary,
+        "operationId": _operation_id(op),
+        "security": [{"adminToken": []}],
+        "responses": responses,
+    }
+    parameters = [
+        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+        for name in re.findall(r"{(\w+)}", op.path)
+    ]
+    if op.query is not None:
+        parameters += _query_parameters(op.query, schemas)
+    if parameters:
+        described["parameters"] = parameters
+    if op.body is not None:
+        described["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": _schema(op.body, "validation", schemas)}},
+        }
+    return described
+
+
+def _operation_id(op: Operation) -> str:
+    words = re.findall(r"[a-z0-9]+", op.path.removeprefix("/emulator").lower())
+    return "control_" + op.method.lower() + "_" + "_".join(words)
+
+
+def control_paths(schemas: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Every control API operation, as OpenAPI path items; their schemas go into ``schemas``."""
+    paths: dict[str, dict[str, Any]] = {}
+    for op in OPERATIONS:
+        paths.setdefault(op.path, {})[op.method.lower()] = _control_operation(op, schemas)
+    return paths
 
 
 def _merge_components(target: dict[str, Any], source: dict[str, Any], origin: str) -> None:
@@ -127,9 +187,12 @@ def openapi_document(base_url: str) -> dict[str, Any]:
         document.setdefault("tags", []).extend(
             t for t in source.get("tags", []) if t not in document.get("tags", [])
         )
-    document["paths"].update(CONTROL_PATHS)
+    document["paths"].update(control_paths(document["components"]["schemas"]))
     return document
 
 
 async def openapi_json(request: Request) -> Response:
     return JSONResponse(openapi_document(settings(request).base_url))
+
+
+_describe_v1_routes()

@@ -19,7 +19,9 @@ PAGE_HEADERS = {
         "frame-ancestors 'none'; form-action 'self' http: https:"
     ),
     "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
+    # Not "no-referrer": with it, browsers post our own forms with "Origin: null", which the
+    # same-origin check of server/security.py must refuse.
+    "Referrer-Policy": "same-origin",
     "X-Content-Type-Options": "nosniff",
 }
 

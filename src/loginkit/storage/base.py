@@ -9,6 +9,7 @@ from typing import Concatenate, ParamSpec, TypeVar
 from sqlalchemy import Connection
 
 from loginkit.core.models import App, AuthorizationCode, Grant, Token, User
+from loginkit.core.pending import PendingAuthorization
 from loginkit.emulator.records import AppSettings, WebhookDelivery
 from loginkit.storage import emulator_operations as emulator_ops
 from loginkit.storage import operations as ops
@@ -36,6 +37,10 @@ class SQLStore(ABC):
 
     @abstractmethod
     async def close(self) -> None: ...
+
+    async def ping(self) -> None:
+        """A trivial query: raises ``StoreUnavailable`` when the database does not answer."""
+        await self.run(ops.ping)
 
     async def instance_secret(self) -> str:
         return await self.run(ops.instance_secret)
@@ -105,6 +110,40 @@ class SQLStore(ABC):
 
     async def reset(self) -> None:
         await self.run(emulator_ops.reset)
+
+    async def create_pending(self, pending: PendingAuthorization) -> None:
+        await self.run(ops.create_pending, pending)
+
+    async def get_pending(self, pending_id: str) -> PendingAuthorization | None:
+        return await self.run(ops.get_pending, pending_id)
+
+    async def consume_pending(self, pending_id: str, session_id: str, now: int) -> bool:
+        return await self.run(ops.consume_pending, pending_id, session_id, now)
+
+    async def sign_in(
+        self, old_session_id: str, new_session_id: str, user_id: str, now: int
+    ) -> None:
+        await self.run(ops.sign_in, old_session_id, new_session_id, user_id, now)
+
+    async def session_user(self, session_id: str) -> str | None:
+        return await self.run(ops.session_user, session_id)
+
+    async def end_session(self, session_id: str) -> None:
+        await self.run(ops.end_session, session_id)
+
+    async def sign_out_user(self, user_id: str) -> int:
+        return await self.run(ops.sign_out_user, user_id)
+
+    async def live_grant_scopes(self, client_key: str, user_id: str) -> frozenset[str]:
+        return await self.run(ops.live_grant_scopes, client_key, user_id)
+
+    async def sandbox_targets(self, client_key: str) -> tuple[str, ...] | None:
+        return await self.run(ops.sandbox_targets, client_key)
+    async def rehash_client_secret(self, client_key: str, old_hash: str, new_hash: str) -> None:
+        await self.run(ops.rehash_client_secret, client_key, old_hash, new_hash)
+
+    async def claim_secret_key_check(self, value: str) -> str:
+        return await self.run(ops.claim_secret_key_check, value)
 
     # ---- the developer portal (``loginkit.emulator.store.AdminStore``) ----------------------
 

@@ -120,7 +120,7 @@ def list_grant_tokens(conn: Connection, grant_ids: list[str]) -> list[Token]:
     if not grant_ids:
         return []
     stmt = select(tokens).where(tokens.c.grant_id.in_(grant_ids)).order_by(tokens.c.created_at)
-    return [ops._token(row) for row in conn.execute(stmt)]
+    return [ops.token_from_row(row) for row in conn.execute(stmt)]
 
 
 # ---- webhook deliveries -------------------------------------------------------------------------

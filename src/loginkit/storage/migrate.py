@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 __all__ = ["HEAD", "alembic_config", "replay_migrations", "upgrade"]
 
-HEAD = "0004"
+HEAD = "0005"
 """The newest revision in ``migrations/versions`` (a test keeps the two in step)."""
 
 

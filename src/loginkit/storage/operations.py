@@ -1,17 +1,20 @@
 """Every store operation, written once as a function of a SQLAlchemy connection.
 
 Both backends run these: SQLite in its writer thread (several per commit), PostgreSQL through
-``AsyncConnection.run_sync``, one transaction each. Each function is one unit of work.
+``AsyncConnection.run_sync``, one transaction each. Each function is one unit of work. The hot
+writes run ``Compiled`` statements on the driver; the point reads are statements the SQLite store
+also runs on its read-only connection (``POINT_READS``).
 """
 
 from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, Select, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from loginkit.core.models import (
@@ -24,13 +27,28 @@ from loginkit.core.models import (
     TokenKind,
     User,
 )
+from loginkit.core.pending import PendingAuthorization
 from loginkit.core.store import AlreadyExists
-from loginkit.storage.schema import apps, codes, grants, meta, tokens, users
+from loginkit.storage.compiled import Compiled
+from loginkit.storage.schema import (
+    app_settings,
+    apps,
+    browser_sessions,
+    codes,
+    grants,
+    meta,
+    pending_authorizations,
+    tokens,
+    users,
+)
 
 INSTANCE_SECRET = "instance_secret"  # noqa: S105 - a meta key, not a secret
 CLOCK_OFFSET = "clock_offset"
+SECRET_KEY_CHECK = "secret_key_check"  # noqa: S105 - a meta key, not a secret
 MIXED_TOKEN_USE = "mixed_token_use:"  # noqa: S105 - a meta key prefix
 """Meta key prefix (+ client_key): when the app last presented a token to the other OAuth API."""
+
+R = TypeVar("R")
 
 
 def _csv(values: Sequence[str]) -> str:
@@ -44,7 +62,7 @@ def _split(value: str) -> tuple[str, ...]:
 # ---- row <-> record ----------------------------------------------------------------------------
 
 
-def _app_row(app: App) -> dict[str, Any]:
+def app_row(app: App) -> dict[str, Any]:
     return {
         "client_key": app.client_key,
         "name": app.name,
@@ -58,7 +76,7 @@ def _app_row(app: App) -> dict[str, Any]:
     }
 
 
-def _app(row: Any) -> App:
+def app_from_row(row: Any) -> App:
     return App(
         client_key=row.client_key,
         name=row.name,
@@ -75,15 +93,18 @@ def _app(row: Any) -> App:
 _USER_COLUMNS = tuple(column.name for column in users.columns)
 
 
-def _user_row(user: User) -> dict[str, Any]:
+def user_row(user: User) -> dict[str, Any]:
     return {name: getattr(user, name) for name in _USER_COLUMNS}
 
 
-def _user(row: Any) -> User:
-    return User(**{name: getattr(row, name) for name in _USER_COLUMNS})
+def user_from_row(row: Any) -> User:
+    values = {name: getattr(row, name) for name in _USER_COLUMNS}
+    # A raw SQLite row holds the boolean as an integer; SQLAlchemy's Boolean would convert it.
+    values["is_verified"] = bool(values["is_verified"])
+    return User(**values)
 
 
-def _code(row: Any) -> AuthorizationCode:
+def code_from_row(row: Any) -> AuthorizationCode:
     return AuthorizationCode(
         code_hash=row.code_hash,
         grant_id=row.grant_id,
@@ -98,7 +119,7 @@ def _code(row: Any) -> AuthorizationCode:
     )
 
 
-def _token_row(token: Token) -> dict[str, Any]:
+def token_row(token: Token) -> dict[str, Any]:
     return {
         "token_hash": token.token_hash,
         "kind": token.kind.value,
@@ -114,7 +135,7 @@ def _token_row(token: Token) -> dict[str, Any]:
     }
 
 
-def _token(row: Any) -> Token:
+def token_from_row(row: Any) -> Token:
     return Token(
         token_hash=row.token_hash,
         kind=TokenKind(row.kind),
@@ -158,12 +179,28 @@ def _set_meta(conn: Connection, key: str, value: str) -> None:
         conn.execute(change)
 
 
+def ping(conn: Connection) -> None:
+    conn.execute(select(1))
+
+
 def instance_secret(conn: Connection) -> str:
     existing = _get_meta(conn, INSTANCE_SECRET)
     if existing is not None:
         return existing
     value = secrets.token_hex(32)
     _set_meta(conn, INSTANCE_SECRET, value)
+    return value
+
+
+def claim_secret_key_check(conn: Connection, value: str) -> str:
+    existing = _get_meta(conn, SECRET_KEY_CHECK)
+    if existing is not None:
+        return existing
+    try:  # the first process to store its value wins; the others are compared with it
+        with conn.begin_nested():
+            conn.execute(insert(meta), {"key": SECRET_KEY_CHECK, "value": value})
+    except IntegrityError:
+        return _get_meta(conn, SECRET_KEY_CHECK) or value
     return value
 
 
@@ -175,25 +212,62 @@ def set_clock_offset(conn: Connection, seconds: int) -> None:
     _set_meta(conn, CLOCK_OFFSET, str(seconds))
 
 
+# ---- point reads: one row by its key -----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PointRead(Generic[R]):
+    """``SELECT *`` of one table where its key equals the bind ``key``, and the row's record."""
+
+    statement: Select[Any]
+    convert: Callable[[Any], R]
+
+    def __call__(self, conn: Connection, key: str) -> R | None:
+        row = conn.execute(self.statement, {"key": key}).first()
+        return None if row is None else self.convert(row)
+
+
+def _by_key(table: Any, key: str, convert: Callable[[Any], R]) -> PointRead[R]:
+    return PointRead(select(table).where(table.c[key] == bindparam("key")), convert)
+
+
+get_app = _by_key(apps, "client_key", app_from_row)
+get_user = _by_key(users, "user_id", user_from_row)
+get_code = _by_key(codes, "code_hash", code_from_row)
+get_token = _by_key(tokens, "token_hash", token_from_row)
+
+POINT_READS: dict[str, PointRead[Any]] = {
+    "app": get_app,
+    "user": get_user,
+    "code": get_code,
+    "token": get_token,
+}
+"""The hot reads, by record kind; the SQLite store runs the same statements on its reader."""
+
+
 # ---- apps ---------------------------------------------------------------------------------------
 
 
 def create_app(conn: Connection, app: App) -> None:
-    _insert_unique(conn, apps, _app_row(app), f"client_key {app.client_key!r}")
-
-
-def get_app(conn: Connection, client_key: str) -> App | None:
-    row = conn.execute(select(apps).where(apps.c.client_key == client_key)).first()
-    return _app(row) if row else None
+    _insert_unique(conn, apps, app_row(app), f"client_key {app.client_key!r}")
 
 
 def list_apps(conn: Connection) -> list[App]:
-    return [_app(r) for r in conn.execute(select(apps).order_by(apps.c.created_at, apps.c.name))]
+    ordered = select(apps).order_by(apps.c.created_at, apps.c.name)
+    return [app_from_row(r) for r in conn.execute(ordered)]
 
 
 def update_app(conn: Connection, app: App) -> bool:
-    stmt = update(apps).where(apps.c.client_key == app.client_key).values(_app_row(app))
+    stmt = update(apps).where(apps.c.client_key == app.client_key).values(app_row(app))
     return conn.execute(stmt).rowcount == 1
+
+
+def rehash_client_secret(conn: Connection, client_key: str, old_hash: str, new_hash: str) -> None:
+    conn.execute(
+        update(apps)
+        .where(apps.c.client_key == client_key, apps.c.secret_hash == old_hash)
+        .values(secret_hash=new_hash)
+    )
 
 
 def delete_app(conn: Connection, client_key: str) -> bool:
@@ -206,29 +280,23 @@ def delete_app(conn: Connection, client_key: str) -> bool:
 
 
 def create_user(conn: Connection, user: User) -> None:
-    _insert_unique(conn, users, _user_row(user), f"user {user.username!r}")
-
-
-def get_user(conn: Connection, user_id: str) -> User | None:
-    row = conn.execute(select(users).where(users.c.user_id == user_id)).first()
-    return _user(row) if row else None
+    _insert_unique(conn, users, user_row(user), f"user {user.username!r}")
 
 
 def get_user_by_username(conn: Connection, username: str) -> User | None:
     row = conn.execute(select(users).where(users.c.username == username)).first()
-    return _user(row) if row else None
+    return user_from_row(row) if row else None
 
 
 def list_users(conn: Connection) -> list[User]:
-    return [
-        _user(r) for r in conn.execute(select(users).order_by(users.c.created_at, users.c.username))
-    ]
+    ordered = select(users).order_by(users.c.created_at, users.c.username)
+    return [user_from_row(r) for r in conn.execute(ordered)]
 
 
-# ---- grants, codes, tokens ----------------------------------------------------------------------
+# ---- grants, codes, tokens: the hot writes, compiled once per dialect ---------------------------
 
 
-def _grant_row(grant: Grant) -> dict[str, Any]:
+def grant_row(grant: Grant) -> dict[str, Any]:
     return {
         "grant_id": grant.grant_id,
         "client_key": grant.client_key,
@@ -239,7 +307,7 @@ def _grant_row(grant: Grant) -> dict[str, Any]:
     }
 
 
-def _code_row(code: AuthorizationCode) -> dict[str, Any]:
+def code_row(code: AuthorizationCode) -> dict[str, Any]:
     return {
         "code_hash": code.code_hash,
         "grant_id": code.grant_id,
@@ -254,65 +322,62 @@ def _code_row(code: AuthorizationCode) -> dict[str, Any]:
     }
 
 
+_INSERT_GRANT = Compiled(insert(grants))
+_INSERT_CODE = Compiled(insert(codes))
+_INSERT_TOKEN = Compiled(insert(tokens))
+_CONSUME_CODE = Compiled(
+    update(codes)
+    .where(codes.c.code_hash == bindparam("key"), codes.c.consumed_at.is_(None))
+    .values(consumed_at=bindparam("now"))
+)
+_ROTATE_TOKEN = Compiled(
+    update(tokens)
+    .where(
+        tokens.c.token_hash == bindparam("key"),
+        tokens.c.rotated_at.is_(None),
+        tokens.c.revoked_at.is_(None),
+    )
+    .values(rotated_at=bindparam("now"))
+)
+_REVOKE_GRANT = Compiled(
+    update(grants)
+    .where(grants.c.grant_id == bindparam("key"), grants.c.revoked_at.is_(None))
+    .values(revoked_at=bindparam("now"))
+)
+_REVOKE_GRANT_TOKENS = Compiled(
+    update(tokens)
+    .where(tokens.c.grant_id == bindparam("key"), tokens.c.revoked_at.is_(None))
+    .values(revoked_at=bindparam("now"))
+)
+
+
 def create_grant(conn: Connection, grant: Grant, code: AuthorizationCode) -> None:
-    conn.execute(insert(grants), _grant_row(grant))
-    conn.execute(insert(codes), _code_row(code))
-
-
-def get_code(conn: Connection, code_hash: str) -> AuthorizationCode | None:
-    row = conn.execute(select(codes).where(codes.c.code_hash == code_hash)).first()
-    return _code(row) if row else None
+    _INSERT_GRANT.execute(conn, grant_row(grant))
+    _INSERT_CODE.execute(conn, code_row(code))
 
 
 def redeem_code(conn: Connection, code_hash: str, now: int, new_tokens: Sequence[Token]) -> bool:
-    consumed = conn.execute(
-        update(codes)
-        .where(codes.c.code_hash == code_hash, codes.c.consumed_at.is_(None))
-        .values(consumed_at=now)
-    )
-    if consumed.rowcount != 1:
+    if _CONSUME_CODE.execute(conn, {"key": code_hash, "now": now}) != 1:
         return False
-    conn.execute(insert(tokens), [_token_row(t) for t in new_tokens])
+    _INSERT_TOKEN.execute_many(conn, [token_row(t) for t in new_tokens])
     return True
 
 
 def revoke_grant(conn: Connection, grant_id: str, now: int) -> None:
-    conn.execute(
-        update(grants)
-        .where(grants.c.grant_id == grant_id, grants.c.revoked_at.is_(None))
-        .values(revoked_at=now)
-    )
-    conn.execute(
-        update(tokens)
-        .where(tokens.c.grant_id == grant_id, tokens.c.revoked_at.is_(None))
-        .values(revoked_at=now)
-    )
+    _REVOKE_GRANT.execute(conn, {"key": grant_id, "now": now})
+    _REVOKE_GRANT_TOKENS.execute(conn, {"key": grant_id, "now": now})
 
 
 def add_token(conn: Connection, token: Token) -> None:
-    conn.execute(insert(tokens), _token_row(token))
-
-
-def get_token(conn: Connection, token_hash: str) -> Token | None:
-    row = conn.execute(select(tokens).where(tokens.c.token_hash == token_hash)).first()
-    return _token(row) if row else None
+    _INSERT_TOKEN.execute(conn, token_row(token))
 
 
 def rotate_refresh_token(
     conn: Connection, old_hash: str, now: int, new_tokens: Sequence[Token]
 ) -> bool:
-    rotated = conn.execute(
-        update(tokens)
-        .where(
-            tokens.c.token_hash == old_hash,
-            tokens.c.rotated_at.is_(None),
-            tokens.c.revoked_at.is_(None),
-        )
-        .values(rotated_at=now)
-    )
-    if rotated.rowcount != 1:
+    if _ROTATE_TOKEN.execute(conn, {"key": old_hash, "now": now}) != 1:
         return False
-    conn.execute(insert(tokens), [_token_row(t) for t in new_tokens])
+    _INSERT_TOKEN.execute_many(conn, [token_row(t) for t in new_tokens])
     return True
 
 
@@ -325,7 +390,7 @@ def revoke_token(conn: Connection, token_hash: str, now: int) -> None:
 
 
 def reset(conn: Connection) -> None:
-    for table in (tokens, codes, grants, users, apps):
+    for table in (tokens, codes, grants, users, apps, pending_authorizations, browser_sessions):
         conn.execute(delete(table))
     conn.execute(delete(meta).where(meta.c.key == CLOCK_OFFSET))
     conn.execute(delete(meta).where(meta.c.key.startswith(MIXED_TOKEN_USE)))
@@ -338,3 +403,129 @@ def note_mixed_token_use(conn: Connection, client_key: str, now: int) -> None:
 def last_mixed_token_use(conn: Connection, client_key: str) -> int | None:
     value = _get_meta(conn, (MIXED_TOKEN_USE + client_key)[:64])
     return int(value) if value is not None else None
+
+
+# ---- pending authorizations and browser sessions (the authorize pages) -------------------------
+
+EXPIRED_DELETED_PER_INSERT = 100
+"""Expired pending authorizations deleted with each new one: bounded work, no sweeper."""
+
+
+def _pending(row: Any) -> PendingAuthorization:
+    return PendingAuthorization(
+        pending_id=row.pending_id,
+        client_key=row.client_key,
+        redirect_uri=row.redirect_uri,
+        scopes=_split(row.scopes),
+        state=row.state or "",
+        code_challenge=row.code_challenge,
+        version=OAuthVersion(row.version),
+        session_id=row.session_id,
+        created_at=row.created_at,
+        expires_at=row.expires_at,
+        decided_at=row.decided_at,
+    )
+
+
+def create_pending(conn: Connection, pending: PendingAuthorization) -> None:
+    expired = (
+        select(pending_authorizations.c.pending_id)
+        .where(pending_authorizations.c.expires_at <= pending.created_at)
+        .limit(EXPIRED_DELETED_PER_INSERT)
+    )
+    conn.execute(
+        delete(pending_authorizations).where(
+            pending_authorizations.c.pending_id.in_(expired.scalar_subquery())
+        )
+    )
+    conn.execute(
+        insert(pending_authorizations),
+        {
+            "pending_id": pending.pending_id,
+            "client_key": pending.client_key,
+            "redirect_uri": pending.redirect_uri,
+            "scopes": _csv(pending.scopes),
+            "state": pending.state,
+            "code_challenge": pending.code_challenge,
+            "version": pending.version.value,
+            "session_id": pending.session_id,
+            "created_at": pending.created_at,
+            "expires_at": pending.expires_at,
+            "decided_at": None,
+        },
+    )
+
+
+def get_pending(conn: Connection, pending_id: str) -> PendingAuthorization | None:
+    table = pending_authorizations
+    row = conn.execute(select(table).where(table.c.pending_id == pending_id)).first()
+    return _pending(row) if row else None
+
+
+def consume_pending(conn: Connection, pending_id: str, session_id: str, now: int) -> bool:
+    table = pending_authorizations
+    consumed = conn.execute(
+        update(table)
+        .where(
+            table.c.pending_id == pending_id,
+            table.c.session_id == session_id,
+            table.c.decided_at.is_(None),
+            table.c.expires_at > now,
+        )
+        .values(decided_at=now)
+    )
+    return consumed.rowcount == 1
+
+
+def sign_in(
+    conn: Connection, old_session_id: str, new_session_id: str, user_id: str, now: int
+) -> None:
+    conn.execute(delete(browser_sessions).where(browser_sessions.c.session_id == old_session_id))
+    conn.execute(
+        insert(browser_sessions),
+        {"session_id": new_session_id, "user_id": user_id, "signed_in_at": now},
+    )
+    table = pending_authorizations
+    conn.execute(
+        update(table)
+        .where(table.c.session_id == old_session_id, table.c.decided_at.is_(None))
+        .values(session_id=new_session_id)
+    )
+
+
+def session_user(conn: Connection, session_id: str) -> str | None:
+    user_id: str | None = conn.scalar(
+        select(browser_sessions.c.user_id).where(browser_sessions.c.session_id == session_id)
+    )
+    return user_id
+
+
+def end_session(conn: Connection, session_id: str) -> None:
+    conn.execute(delete(browser_sessions).where(browser_sessions.c.session_id == session_id))
+
+
+def sign_out_user(conn: Connection, user_id: str) -> int:
+    ended = conn.execute(delete(browser_sessions).where(browser_sessions.c.user_id == user_id))
+    return int(ended.rowcount)
+
+
+def live_grant_scopes(conn: Connection, client_key: str, user_id: str) -> frozenset[str]:
+    rows = conn.execute(
+        select(grants.c.scopes).where(
+            grants.c.client_key == client_key,
+            grants.c.user_id == user_id,
+            grants.c.revoked_at.is_(None),
+        )
+    )
+    return frozenset(scope for (scopes,) in rows for scope in _split(scopes))
+
+
+def sandbox_targets(conn: Connection, client_key: str) -> tuple[str, ...] | None:
+    row = conn.execute(
+        select(app_settings.c.sandbox, app_settings.c.sandbox_targets).where(
+            app_settings.c.client_key == client_key
+        )
+    ).first()
+    if row is None or not row.sandbox:
+        return None
+    return tuple(json.loads(row.sandbox_targets))

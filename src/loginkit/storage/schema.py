@@ -7,10 +7,12 @@ from sqlalchemy import BigInteger, Boolean, Column, MetaData, String, Table, Tex
 __all__ = [
     "app_settings",
     "apps",
+    "browser_sessions",
     "codes",
     "grants",
     "meta",
     "metadata",
+    "pending_authorizations",
     "tokens",
     "users",
     "webhook_deliveries",
@@ -30,7 +32,7 @@ apps = Table(
     metadata,
     Column("client_key", String(64), primary_key=True),
     Column("name", Text, nullable=False),
-    Column("secret_hash", String(64), nullable=False),
+    Column("secret_hash", String(128), nullable=False),  # scheme:hex, revision 0005
     Column("platform", String(16), nullable=False),
     Column("redirect_uris", Text, nullable=False),  # JSON list
     Column("scopes", Text, nullable=False),  # comma-separated
@@ -134,8 +136,18 @@ pending_authorizations = Table(
     Column("state", Text),
     Column("code_challenge", String(128)),
     Column("version", String(8), nullable=False),
-    Column("session_id", String(64), nullable=False),
+    Column("session_id", String(64), nullable=False, index=True),
     Column("created_at", BigInteger, nullable=False),
     Column("expires_at", BigInteger, nullable=False, index=True),
     Column("decided_at", BigInteger),
 )
+
+browser_sessions = Table(
+    "browser_sessions",
+    metadata,
+    Column("session_id", String(64), primary_key=True),
+    Column("user_id", String(64), nullable=False, index=True),
+    Column("signed_in_at", BigInteger, nullable=False),
+)
+"""Who is signed in in which browser (the id is in the signed session cookie), so that a user
+can be signed out from the portal or the command line."""

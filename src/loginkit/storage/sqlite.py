@@ -19,17 +19,18 @@ import asyncio
 import queue
 import sqlite3
 import threading
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
-from functools import cache, lru_cache
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
 from sqlalchemy import Connection, create_engine, event
+from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
-from loginkit.core.models import App, AuthorizationCode, Grant, Token, User
+from loginkit.core.models import App, AuthorizationCode, Token, User
 from loginkit.core.store import StoreUnavailable
 from loginkit.storage import operations as ops
 from loginkit.storage.base import SQLStore
@@ -86,24 +87,21 @@ class _Row:
         return self._values[self._index[name]]
 
 
-def _user(row: _Row) -> User:
-    user = ops._user(row)
-    # SQLite stores booleans as integers; SQLAlchemy's Boolean would have converted it.
-    return replace(user, is_verified=bool(user.is_verified))
+_DIALECT = sqlite_dialect()
 
 
 class _PointRead:
-    """``SELECT *`` of one table by its key, converted to a record.
+    """One of ``operations.POINT_READS``, compiled for SQLite and run on the reader.
 
     Records are frozen, so an identical row (the same app or token asked for again) reuses the
     record built last time instead of converting again; the cache is bounded.
     """
 
-    def __init__(self, reader: sqlite3.Connection, table: str, key: str, convert: Any) -> None:
-        self.sql = f"SELECT * FROM {table} WHERE {key} = ?"  # noqa: S608 - our own names
+    def __init__(self, reader: sqlite3.Connection, read: ops.PointRead[Any]) -> None:
+        self.sql = read.statement.compile(dialect=_DIALECT).string
         names = [column[0] for column in reader.execute(self.sql, ("",)).description]
         self._index = {name: position for position, name in enumerate(names)}
-        self._convert = convert
+        self._convert = read.convert
         self.record = lru_cache(maxsize=4096)(self._record)
 
     def _record(self, values: tuple[Any, ...]) -> Any:
@@ -117,73 +115,6 @@ def _begin_unless_begun(conn: Connection) -> None:
 
 def _driver(conn: Connection) -> sqlite3.Connection:
     return cast(sqlite3.Connection, conn.connection.driver_connection)
-
-
-def _insert(table: str, row: dict[str, Any]) -> str:
-    return _insert_sql(table, tuple(row))
-
-
-@cache
-def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
-    # Table and column names come from our own row builders, never from a request.
-    names, values = ", ".join(columns), ", ".join(f":{name}" for name in columns)
-    return f"INSERT INTO {table} ({names}) VALUES ({values})"  # noqa: S608
-
-
-def _insert_tokens(driver: sqlite3.Connection, tokens: Sequence[Token]) -> None:
-    rows = [ops._token_row(token) for token in tokens]
-    driver.executemany(_insert("tokens", rows[0]), rows)
-
-
-def _create_grant(conn: Connection, grant: Grant, code: AuthorizationCode) -> None:
-    driver = _driver(conn)
-    grant_row = ops._grant_row(grant)
-    driver.execute(_insert("grants", grant_row), grant_row)
-    code_row = ops._code_row(code)
-    driver.execute(_insert("codes", code_row), code_row)
-
-
-def _redeem_code(conn: Connection, code_hash: str, now: int, tokens: Sequence[Token]) -> bool:
-    driver = _driver(conn)
-    consumed = driver.execute(
-        "UPDATE codes SET consumed_at = ? WHERE code_hash = ? AND consumed_at IS NULL",
-        (now, code_hash),
-    )
-    if consumed.rowcount != 1:
-        return False
-    _insert_tokens(driver, tokens)
-    return True
-
-
-def _add_token(conn: Connection, token: Token) -> None:
-    _insert_tokens(_driver(conn), [token])
-
-
-def _rotate_refresh_token(
-    conn: Connection, old_hash: str, now: int, tokens: Sequence[Token]
-) -> bool:
-    driver = _driver(conn)
-    rotated = driver.execute(
-        "UPDATE tokens SET rotated_at = ?"
-        " WHERE token_hash = ? AND rotated_at IS NULL AND revoked_at IS NULL",
-        (now, old_hash),
-    )
-    if rotated.rowcount != 1:
-        return False
-    _insert_tokens(driver, tokens)
-    return True
-
-
-def _revoke_grant(conn: Connection, grant_id: str, now: int) -> None:
-    driver = _driver(conn)
-    driver.execute(
-        "UPDATE grants SET revoked_at = ? WHERE grant_id = ? AND revoked_at IS NULL",
-        (now, grant_id),
-    )
-    driver.execute(
-        "UPDATE tokens SET revoked_at = ? WHERE grant_id = ? AND revoked_at IS NULL",
-        (now, grant_id),
-    )
 
 
 class SQLiteStore(SQLStore):
@@ -221,10 +152,7 @@ class SQLiteStore(SQLStore):
         reader.execute(f"PRAGMA busy_timeout={self._busy_timeout_ms}")
         reader.execute("PRAGMA query_only=ON")
         self._point_reads = {
-            "app": _PointRead(reader, "apps", "client_key", ops._app),
-            "user": _PointRead(reader, "users", "user_id", _user),
-            "code": _PointRead(reader, "codes", "code_hash", ops._code),
-            "token": _PointRead(reader, "tokens", "token_hash", ops._token),
+            what: _PointRead(reader, read) for what, read in ops.POINT_READS.items()
         }
         return reader
 
@@ -279,23 +207,6 @@ class SQLiteStore(SQLStore):
     async def get_token(self, token_hash: str) -> Token | None:
         token: Token | None = self._read("token", token_hash)
         return token
-
-    # ---- hot writes: the same units of work as ``operations``, in plain SQL ------------------
-
-    async def create_grant(self, grant: Grant, code: AuthorizationCode) -> None:
-        await self.run(_create_grant, grant, code)
-
-    async def redeem_code(self, code_hash: str, now: int, tokens: Sequence[Token]) -> bool:
-        return await self.run(_redeem_code, code_hash, now, tokens)
-
-    async def add_token(self, token: Token) -> None:
-        await self.run(_add_token, token)
-
-    async def rotate_refresh_token(self, old_hash: str, now: int, tokens: Sequence[Token]) -> bool:
-        return await self.run(_rotate_refresh_token, old_hash, now, tokens)
-
-    async def revoke_grant(self, grant_id: str, now: int) -> None:
-        await self.run(_revoke_grant, grant_id, now)
 
     # ---- running operations -----------------------------------------------------------------
 

@@ -184,6 +184,16 @@ class InProcessEmulator:
         """The PKCE ``code_verifier`` to exchange ``code`` with (None: sent without PKCE)."""
         return self._verifiers.verifier_for(code)
 
+    def readiness(self, app: dict[str, Any]) -> dict[str, Any]:
+        """Will ``app`` work on TikTok? The readiness report of its traffic so far:
+        ``{"client_key", "ready", "findings": [{"id", "severity", "message", ...}]}``.
+
+        ``assert tiktok_emulator.readiness(app)["ready"]`` fails a test whose app, as it talked
+        to the emulator, would break on TikTok (``findings`` says why).
+        """
+        report: dict[str, Any] = self._call("GET", f"/emulator/apps/{app['client_key']}/readiness")
+        return report
+
     def advance_clock(self, seconds: int) -> None:
         """Move the emulator's clock forward (tokens and codes age; nothing sleeps)."""
         self._call("POST", "/emulator/clock", {"advance_seconds": seconds})

@@ -44,6 +44,6 @@ def tiktok_emulator_session(
 def tiktok_emulator(tiktok_emulator_session: InProcessEmulator) -> InProcessEmulator:
     """An empty emulator: ``base_url``, ``create_app``, ``create_user``,
     ``authorize(user, app, scopes, pkce=True) -> code``, ``code_verifier_for(code)``,
-    ``advance_clock``, ``inject_fault``."""
+    ``advance_clock``, ``inject_fault``, ``readiness(app)`` (will the app work on TikTok?)."""
     tiktok_emulator_session.reset()
     return tiktok_emulator_session

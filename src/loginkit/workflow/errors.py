@@ -49,15 +49,23 @@ def api_error_summary(body: object) -> str | None:
 
 
 class StepFailed(WorkflowError):
-    """A step's success criteria did not hold, or its request could not be sent."""
+    """A step's success criteria did not hold, or its request could not be sent; ``hint`` says
+    what TikTok's answer means when the answer alone does not (a last ``hint:`` line)."""
 
     def __init__(
-        self, step_id: str, reason: str, *, status: int | None = None, body: object = None
+        self,
+        step_id: str,
+        reason: str,
+        *,
+        status: int | None = None,
+        body: object = None,
+        hint: str | None = None,
     ) -> None:
         self.step_id = step_id
         self.reason = reason
         self.status = status
         self.body = body
+        self.hint = hint
         lines = [f"step {step_id!r} failed: {reason}"]
         if status is not None:
             lines.append(f"response: HTTP {status}")
@@ -65,4 +73,6 @@ class StepFailed(WorkflowError):
             if summary:
                 lines.append(f"error: {summary}")
             lines.append(body if isinstance(body, str) else json.dumps(body, ensure_ascii=False))
+        if hint:
+            lines.append(f"hint: {hint}")
         super().__init__("\n".join(lines))

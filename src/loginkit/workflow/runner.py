@@ -20,6 +20,7 @@ from loginkit.workflow.criteria import criterion_holds, describe
 from loginkit.workflow.document import Action, ArazzoDocument, Parameter, Step, Workflow
 from loginkit.workflow.errors import DocumentError, StepFailed
 from loginkit.workflow.expressions import Exchange, Scope, interpolate, stringify
+from loginkit.workflow.hints import criteria_read_the_body, pkce_hint, status_only_reason
 from loginkit.workflow.inputs import prepare_inputs
 from loginkit.workflow.pointer import set_pointer
 from loginkit.workflow.sources import Operation, SourceSet, load_sources
@@ -155,7 +156,13 @@ class WorkflowRunner:
         )
         failed = self._failed_criterion(step, scope)
         if failed is not None:
-            return StepFailed(step.step_id, failed, status=response.status_code, body=body)
+            return StepFailed(
+                step.step_id,
+                failed,
+                status=response.status_code,
+                body=body,
+                hint=pkce_hint(scope.exchange),
+            )
         scope.steps[step.step_id] = {
             name: interpolate(expression, scope) for name, expression in step.outputs.items()
         }
@@ -163,14 +170,22 @@ class WorkflowRunner:
 
     @staticmethod
     def _failed_criterion(step: Step, scope: Scope) -> str | None:
-        assert scope.exchange is not None
+        """Why the step failed, or None. Criteria that never read the body cannot tell TikTok's
+        HTTP 200 refusals from success, so such a step also fails on TikTok's error body."""
+        exchange = scope.exchange
+        assert exchange is not None
         if not step.success_criteria:
-            status = scope.exchange.status
-            return None if 200 <= status < 300 else f"HTTP {status} is not a 2xx status"
+            status = exchange.status
+            if not 200 <= status < 300:
+                return f"HTTP {status} is not a 2xx status"
+            return status_only_reason(exchange, "the 2xx status")
         for criterion in step.success_criteria:
             if not criterion_holds(criterion, scope):
                 return f"success criterion {describe(criterion)} was not met"
-        return None
+        if criteria_read_the_body(step.success_criteria):
+            return None
+        held = ", ".join(describe(criterion) for criterion in step.success_criteria)
+        return status_only_reason(exchange, f"success criterion {held}")
 
     def _build_request(
         self, operation: Operation, parameters: list[Parameter], step: Step, scope: Scope

@@ -2,6 +2,7 @@
 
 Both tokens are encrypted at rest with a :class:`TokenCipher` (by default from
 ``LOGINKIT_TOKEN_KEYS``); ``open_id``, scopes and expiry times stay readable for operations.
+The table is created on first use if it does not exist (``create_table`` does it up front).
 """
 
 from __future__ import annotations
@@ -128,21 +129,28 @@ class SQLTokenStore:
     ) -> None:
         self.engine = create_engine(engine) if isinstance(engine, str) else engine
         self._rows = _Rows(cipher, table_name)
+        self._table_ready = False
 
     def create_table(self) -> None:
         self._rows.metadata.create_all(self.engine)
+        self._table_ready = True
+
+    def _ready(self) -> Engine:
+        if not self._table_ready:
+            self.create_table()
+        return self.engine
 
     def load(self, user_key: str) -> TokenSet | None:
-        with self.engine.connect() as conn:
+        with self._ready().connect() as conn:
             row = conn.execute(self._rows.select(user_key)).mappings().first()
         return None if row is None else self._rows.from_row(row)
 
     def save(self, user_key: str, tokens: TokenSet) -> None:
-        with self.engine.begin() as conn:
+        with self._ready().begin() as conn:
             conn.execute(self._rows.upsert(self.engine.dialect.name, user_key, tokens))
 
     def delete(self, user_key: str) -> None:
-        with self.engine.begin() as conn:
+        with self._ready().begin() as conn:
             conn.execute(self._rows.delete(user_key))
 
     def rotate_keys(self) -> int:
@@ -171,22 +179,29 @@ class AsyncSQLTokenStore:
             engine = create_async_engine(url)
         self.engine = engine
         self._rows = _Rows(cipher, table_name)
+        self._table_ready = False
 
     async def create_table(self) -> None:
         async with self.engine.begin() as conn:
             await conn.run_sync(self._rows.metadata.create_all)
+        self._table_ready = True
+
+    async def _ready(self) -> AsyncEngine:
+        if not self._table_ready:
+            await self.create_table()
+        return self.engine
 
     async def load(self, user_key: str) -> TokenSet | None:
-        async with self.engine.connect() as conn:
+        async with (await self._ready()).connect() as conn:
             row = (await conn.execute(self._rows.select(user_key))).mappings().first()
         return None if row is None else self._rows.from_row(row)
 
     async def save(self, user_key: str, tokens: TokenSet) -> None:
-        async with self.engine.begin() as conn:
+        async with (await self._ready()).begin() as conn:
             await conn.execute(self._rows.upsert(self.engine.dialect.name, user_key, tokens))
 
     async def delete(self, user_key: str) -> None:
-        async with self.engine.begin() as conn:
+        async with (await self._ready()).begin() as conn:
             await conn.execute(self._rows.delete(user_key))
 
     async def rotate_keys(self) -> int:

@@ -16,10 +16,13 @@ exactly one wins; the loser is treated as a replay.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from urllib.parse import unquote
 
 from loginkit.core import pkce
 from loginkit.core.context import Context
 from loginkit.core.errors import InvalidGrant, InvalidRequest
+from loginkit.core.explanations import redirect_uri_mismatch
+from loginkit.core.masking import mask
 from loginkit.core.mixing import refuse_mixing
 from loginkit.core.models import App, AuthorizationCode, OAuthVersion, TokenResponse
 from loginkit.core.secrets import hash_secret
@@ -36,6 +39,10 @@ async def _replayed(ctx: Context, code: AuthorizationCode) -> InvalidGrant:
     return InvalidGrant(
         "Authorization code has been used.",
         detail=f"code replayed; grant {code.grant_id} revoked",
+        rule="code.reused",
+        explanation="This authorization code was already exchanged: a code is single-use, and "
+        "presenting it again revoked every token issued from it. Exchange each code once; "
+        "start a new login for a new code.",
     )
 
 
@@ -43,10 +50,55 @@ def _check_pkce(code: AuthorizationCode, verifier: str | None) -> None:
     if code.code_challenge is None:
         if verifier is not None:
             # A verifier for a code issued without a challenge: a downgrade attempt.
-            raise InvalidRequest(PKCE_FAILED, detail="code_verifier sent for a code without PKCE")
+            raise InvalidRequest(
+                PKCE_FAILED,
+                detail="code_verifier sent for a code without PKCE",
+                rule="pkce.verifier_unexpected",
+                explanation=f"code_verifier `{mask(verifier)}` was sent, but the authorize "
+                "request had no code_challenge; send both or neither.",
+            )
         return
     if verifier is None or not pkce.verify(verifier, code.code_challenge):
-        raise InvalidRequest(PKCE_FAILED, detail="code_verifier does not match code_challenge")
+        raise InvalidRequest(
+            PKCE_FAILED,
+            detail="code_verifier does not match code_challenge",
+            rule="pkce.verifier_missing" if verifier is None else "pkce.verifier_mismatch",
+            explanation=_verifier_explanation(verifier),
+        )
+
+
+def _verifier_explanation(verifier: str | None) -> str:
+    if verifier is None:
+        return (
+            "The authorize request had a code_challenge but the exchange has no code_verifier; "
+            "send the verifier whose S256 digest was the challenge."
+        )
+    return (
+        f"code_verifier `{mask(verifier)}` does not hash (S256) to the code_challenge sent at "
+        "authorize; send the verifier generated for this login, unchanged."
+    )
+
+
+async def _unknown_code(
+    ctx: Context, app: App, raw_code: str, code: AuthorizationCode | None
+) -> InvalidGrant:
+    """Why the code matched none of the app's: another app's, still percent-encoded, or unknown."""
+    if code is not None:
+        rule, problem = "code.other_client", f"was issued to another app, not to {app.client_key}"
+    elif "%" in raw_code and await ctx.store.get_code(hash_secret(unquote(raw_code))) is not None:
+        rule = "code.not_url_decoded"
+        problem = (
+            "still carries percent-escapes (such as %2A, %21) of a code this server issued: "
+            "URL-decode the code parameter of the callback once before exchanging it"
+        )
+    else:
+        rule, problem = "code.unknown", "was never issued by this server"
+    return InvalidGrant(
+        "Authorization code is invalid.",
+        detail="unknown code or other client",
+        rule=rule,
+        explanation=f"The code `{mask(raw_code)}` {problem}.",
+    )
 
 
 async def authorization_code_grant(
@@ -74,17 +126,24 @@ async def exchange_code(
     now = ctx.clock.now()
     code = await ctx.store.get_code(hash_secret(raw_code))
     if code is None or code.client_key != app.client_key:
-        raise InvalidGrant("Authorization code is invalid.", detail="unknown code or other client")
+        raise await _unknown_code(ctx, app, raw_code, code)
     if code.version is not version:
         raise await refuse_mixing(ctx, app, "authorization code", code.version, version)
     if code.consumed_at is not None:
         raise await _replayed(ctx, code)
     if now >= code.expires_at:
-        raise InvalidGrant("Authorization code is expired.")
+        raise InvalidGrant(
+            "Authorization code is expired.",
+            rule="code.expired",
+            explanation=f"The code `{mask(raw_code)}` expired (codes live "
+            f"{ctx.policy.code_lifetime} s); exchange it as soon as the callback arrives.",
+        )
     if redirect_uri is not None and redirect_uri != code.redirect_uri:
         raise InvalidRequest(
             REDIRECT_URI_MISMATCH,
             detail=f"redirect_uri {redirect_uri!r} != {code.redirect_uri!r}",
+            rule="redirect_uri.mismatch",
+            explanation=redirect_uri_mismatch(redirect_uri, code.redirect_uri),
         )
     _check_pkce(code, code_verifier)
 

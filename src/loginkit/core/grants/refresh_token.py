@@ -16,7 +16,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from loginkit.core.context import Context
+from loginkit.core.error_bodies import is_error_body_part
 from loginkit.core.errors import InvalidGrant
+from loginkit.core.explanations import token_problem
 from loginkit.core.mixing import refuse_mixing
 from loginkit.core.models import App, OAuthVersion, Token, TokenKind, TokenResponse
 from loginkit.core.secrets import hash_secret
@@ -30,7 +32,51 @@ INVALID = "Refresh token is invalid or expired."
 async def _reused(ctx: Context, token: Token) -> InvalidGrant:
     if ctx.policy.revoke_grant_on_refresh_reuse and token.grant_id is not None:
         await ctx.store.revoke_grant(token.grant_id, ctx.clock.now())
-    return InvalidGrant(INVALID, detail=f"rotated refresh token reused (grant {token.grant_id})")
+    return InvalidGrant(
+        INVALID,
+        detail=f"rotated refresh token reused (grant {token.grant_id})",
+        rule="refresh_token.reused",
+        explanation="This refresh token was already used: each refresh returns a new "
+        "refresh_token and the one presented stops working. Store the new refresh_token every "
+        "time and let only one refresh run at a time.",
+    )
+
+
+def _unknown(raw_token: str, token: Token | None) -> dict[str, str]:
+    if is_error_body_part(raw_token):
+        return {
+            "rule": "refresh_token.error_body",
+            "explanation": token_problem(
+                "refresh token",
+                raw_token,
+                "is (part of) an error answer",
+                "TikTok answers errors with HTTP 200, so read the body's error field before "
+                "storing a refresh_token.",
+            ),
+        }
+    if token is None:
+        problem = "was never issued here"
+    elif token.kind is not TokenKind.REFRESH:
+        problem = "is not a refresh token"
+    else:
+        problem = "was issued to another app"
+    return {
+        "rule": "refresh_token.unknown",
+        "explanation": token_problem(
+            "refresh token", raw_token, problem, "send the refresh_token of this app's grant."
+        ),
+    }
+
+
+def _ended(raw_token: str, state: str, problem: str) -> InvalidGrant:
+    return InvalidGrant(
+        INVALID,
+        detail=f"refresh token {state}",
+        rule=f"refresh_token.{state}",
+        explanation=token_problem(
+            "refresh token", raw_token, problem, "send the user through login again."
+        ),
+    )
 
 
 async def refresh_token_grant(ctx: Context, app: App, form: Mapping[str, str]) -> TokenResponse:
@@ -44,15 +90,17 @@ async def refresh(
     now = ctx.clock.now()
     token = await ctx.store.get_token(hash_secret(raw_token))
     if token is None or token.kind is not TokenKind.REFRESH or token.client_key != app.client_key:
-        raise InvalidGrant(INVALID, detail="unknown refresh token or other client")
+        raise InvalidGrant(
+            INVALID, detail="unknown refresh token or other client", **_unknown(raw_token, token)
+        )
     if token.version is not version:
         raise await refuse_mixing(ctx, app, "refresh token", token.version, version)
     if token.revoked_at is not None:
-        raise InvalidGrant(INVALID, detail="refresh token revoked")
+        raise _ended(raw_token, "revoked", "was revoked")
     if token.rotated_at is not None:
         raise await _reused(ctx, token)
     if now >= token.expires_at:
-        raise InvalidGrant(INVALID, detail="refresh token expired")
+        raise _ended(raw_token, "expired", "expired")
     assert token.grant_id is not None and token.user_id is not None  # refresh tokens have both
 
     pair = mint_token_pair(

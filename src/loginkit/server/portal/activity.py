@@ -79,6 +79,15 @@ async def requests_page(request: Request) -> Response:
 
 
 @page
+async def request_page(request: Request) -> Response:
+    """One record of the request log: what was received and why it was answered so."""
+    log_id = request.path_params["log_id"]
+    entry = admin(request).requests.find(log_id)
+    context = {"entry": entry, "log_id": log_id}
+    return render_page(request, "portal/request.html", context, status=200 if entry else 404)
+
+
+@page
 async def requests_json(request: Request) -> Response:
     entries = _log_entries(request, _log_filters(request))
     return JSONResponse([asdict(e) for e in entries], headers={"Cache-Control": "no-store"})
@@ -166,6 +175,7 @@ routes = [
     Route("/portal/grants/{grant_id}/revoke", revoke_grant, methods=["POST"]),
     Route("/portal/requests", requests_page, methods=["GET"]),
     Route("/portal/requests.json", requests_json, methods=["GET"]),
+    Route("/portal/requests/{log_id}", request_page, methods=["GET"]),
     Route("/portal/webhooks", webhooks_page, methods=["GET"]),
     Route("/portal/controls", controls_page, methods=["GET"]),
     Route("/portal/controls/faults", add_fault, methods=["POST"]),

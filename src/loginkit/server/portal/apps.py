@@ -4,10 +4,8 @@ OAuth)."""
 
 from __future__ import annotations
 
-import secrets
-from dataclasses import replace
+from collections.abc import Collection
 from typing import Any
-from urllib.parse import urlsplit
 
 from starlette.datastructures import FormData
 from starlette.requests import Request
@@ -16,23 +14,25 @@ from starlette.routing import Route
 
 from loginkit.core.errors import OAuthError
 from loginkit.core.models import App, Platform
-from loginkit.core.redirect_uris import NO_REDIRECT_URI, redirect_uri_errors
+from loginkit.core.registration import Registration, validate_registration
 from loginkit.core.sandbox import MAX_SANDBOX_TARGETS
 from loginkit.core.scopes import BASIC_SCOPE, SCOPES
-from loginkit.core.secrets import hash_secret, new_client_key, new_client_secret
-from loginkit.core.v1 import redirect_domain_errors
-from loginkit.emulator.migration_check import migration_findings
+from loginkit.core.secrets import new_client_secret
+from loginkit.emulator.app_readiness import readiness_report
 from loginkit.emulator.records import AppSettings
+from loginkit.emulator.registrations import (
+    app_settings_of,
+    create_registered_app,
+    registration_of,
+    update_registration,
+)
 from loginkit.emulator.runtime import admin, admin_store
 from loginkit.server.context import service, settings
 from loginkit.server.endpoint import Family, endpoint, no_store
-from loginkit.server.portal.pages import field, page, redirect, render_page
-from loginkit.server.routes.v1 import v1_calls
+from loginkit.server.portal.pages import field, open_on_loopback, page, redirect, render_page
 from loginkit.server.security import CsrfError, check_csrf, sign_in_admin, sign_out_admin
 
 __all__ = ["routes"]
-
-MIGRATION_DAYS = 30
 
 
 class AppNotFound(OAuthError):
@@ -66,9 +66,18 @@ async def login(request: Request) -> Response:
     return render_page(request, "portal/login.html", context)
 
 
+LOOPBACK_SIGN_IN = (
+    "Signed out, yet still in: make run (loginkit up) opens the portal to browsers on this "
+    "machine (127.0.0.1) without the admin token. Other machines, and loginkit serve, ask for "
+    "the admin token."
+)
+
+
 @page
 async def logout(request: Request, form: FormData) -> Response:
     sign_out_admin(request)
+    if open_on_loopback(request):
+        return redirect("/portal/apps", request, LOOPBACK_SIGN_IN)
     return RedirectResponse("/portal/login", status_code=303)
 
 
@@ -84,50 +93,54 @@ def _lines(form: FormData, name: str) -> tuple[str, ...]:
     return tuple(line.strip() for line in field(form, name).splitlines() if line.strip())
 
 
-def _app_fields(
-    request: Request, form: FormData, old_domains: tuple[str, ...] = ()
-) -> tuple[dict[str, Any], list[str]]:
-    """The app's fields from its form; ``old_domains`` are the redirect domains it has now."""
-    errors: list[str] = []
-    name = field(form, "name")
-    if not name:
-        errors.append("Name: required.")
-    try:
-        platform = Platform(field(form, "platform") or "web")
-    except ValueError:
-        platform = Platform.WEB
-        errors.append("Platform: choose web, desktop, android or ios.")
-    uris = _lines(form, "redirect_uris")
-    domains = _lines(form, "redirect_domains")
-    strict = settings(request).policy.strict_redirect_uris
-    uri_problems = redirect_uri_errors(uris, platform, strict=strict)
-    if domains:  # a v1 app that has not registered redirect URIs yet (seed 002)
-        uri_problems = [p for p in uri_problems if p != NO_REDIRECT_URI]
-    errors.extend(f"Redirect URI {p}." for p in uri_problems)
-    now = service(request).clock.now()
-    errors.extend(
-        f"Redirect domain {p}."
-        for p in redirect_domain_errors(old_domains, domains, platform, now)
-    )
-    scopes = tuple(s for s in SCOPES if form.get(f"scope:{s}") == "on")
-    if not scopes:
-        errors.append(f"Scopes: enable at least one ({BASIC_SCOPE} is every Login Kit app's).")
-    webhook_url = field(form, "webhook_url") or None
-    if webhook_url and urlsplit(webhook_url).scheme not in ("http", "https"):
-        errors.append("Webhook URL: an absolute http(s) URL.")
-    fields = {
-        "name": name,
-        "platform": platform,
-        "redirect_uris": uris,
-        "redirect_domains": domains,
-        "scopes": scopes,
+_LABELS = {
+    "name": "Name:",
+    "platform": "Platform:",
+    "redirect_uris": "Redirect URI",
+    "redirect_domains": "Redirect domain",
+    "scopes": "Scopes:",
+    "webhook_url": "Webhook URL:",
+    "sandbox_targets": "Sandbox:",
+}
+
+
+def _form_fields(form: FormData) -> dict[str, object]:
+    """The registration fields of the app form, as ``validate_registration`` takes them."""
+    return {
+        "name": field(form, "name"),
+        "platform": field(form, "platform") or "web",
+        "redirect_uris": _lines(form, "redirect_uris"),
+        "redirect_domains": _lines(form, "redirect_domains"),
+        "scopes": tuple(s for s in SCOPES if form.get(f"scope:{s}") == "on"),
+        "webhook_url": field(form, "webhook_url") or None,
     }
-    return fields | {"webhook_url": webhook_url}, errors
 
 
-async def _settings_of(request: Request, client_key: str) -> AppSettings:
-    found = await admin_store(request).get_app_settings(client_key)
-    return found or AppSettings(client_key=client_key, webhook_secret=secrets.token_hex(20))
+def _validated(
+    request: Request,
+    fields: dict[str, object],
+    current: Registration | None,
+    user_ids: Collection[str] | None = None,
+) -> Registration | list[str]:
+    """The registration, or the problems with it in the portal's words."""
+    checked = validate_registration(
+        fields,
+        now=service(request).clock.now(),
+        strict=settings(request).policy.strict_redirect_uris,
+        current=current,
+        user_ids=user_ids,
+    )
+    if isinstance(checked, Registration):
+        return checked
+    return [f"{_LABELS.get(p.field, p.field)} {p.message}." for p in checked]
+
+
+def _refused_values(form: FormData) -> dict[str, Any]:
+    """The form as the user filled it in, to show it again with the problems."""
+    return _form_fields(form) | {
+        "redirect_uris": field(form, "redirect_uris"),
+        "redirect_domains": field(form, "redirect_domains"),
+    }
 
 
 async def _app_or_404(request: Request) -> App:
@@ -177,26 +190,15 @@ async def apps_page(request: Request) -> Response:
 
 @page
 async def create_app(request: Request, form: FormData) -> Response:
-    fields, errors = _app_fields(request, form)
-    if errors:
-        values = fields | {
-            "redirect_uris": field(form, "redirect_uris"),
-            "redirect_domains": field(form, "redirect_domains"),
-            "scopes": fields["scopes"],
-        }
-        values["platform"] = fields["platform"].value
-        return await _apps_page(request, values, errors)
+    checked = _validated(request, _form_fields(form), None)
+    if not isinstance(checked, Registration):
+        return await _apps_page(request, _refused_values(form), checked)
     secret = new_client_secret()
-    webhook_url = fields.pop("webhook_url")
-    app = App(
-        client_key=new_client_key(),
-        secret_hash=hash_secret(secret),
-        created_at=service(request).clock.now(),
-        **fields,
+    svc = service(request)
+    stored = svc.secret_hasher.hash(secret)
+    app = await create_registered_app(
+        admin_store(request), checked, secret_hash=stored, now=svc.clock.now()
     )
-    await service(request).store.create_app(app)
-    app_settings = await _settings_of(request, app.client_key)
-    await admin_store(request).save_app_settings(replace(app_settings, webhook_url=webhook_url))
     admin(request).known_secrets[app.client_key] = secret
     return redirect(
         f"/portal/apps/{app.client_key}", request, "App created. Reveal its client secret below."
@@ -212,19 +214,18 @@ async def _app_page(
     revealed: str | None = None,
     notice: str | None = None,
 ) -> Response:
-    app_settings = await _settings_of(request, app.client_key)
+    app_settings = await app_settings_of(admin_store(request), app.client_key)
     svc = service(request)
-    migration = await migration_findings(
-        svc.store,
-        app,
-        now=svc.clock.now(),
-        days=MIGRATION_DAYS,
-        v1_calls=v1_calls(request, app.client_key, MIGRATION_DAYS),
-    )
+    traffic = admin(request).requests.newest_first(client_key=app.client_key, limit=10_000)
     context = {
         "app": app,
-        "migration": migration,
-        "migration_days": MIGRATION_DAYS,
+        "readiness": await readiness_report(
+            svc.store,
+            app,
+            traffic,
+            svc.clock.now(),
+            strict=settings(request).policy.strict_redirect_uris,
+        ),
         "app_settings": app_settings,
         "values": values or _form_values(app, app_settings),
         "errors": errors or [],
@@ -248,28 +249,18 @@ async def app_page(request: Request) -> Response:
 @page
 async def update_app(request: Request, form: FormData) -> Response:
     app = await _app_or_404(request)
-    fields, errors = _app_fields(request, form, app.redirect_domains)
-    targets = tuple(
-        u.user_id
-        for u in await service(request).store.list_users()
-        if form.get(f"target:{u.user_id}") == "on"
-    )
-    if len(targets) > MAX_SANDBOX_TARGETS:
-        errors.append(f"Sandbox: at most {MAX_SANDBOX_TARGETS} target users.")
-    if errors:
-        values = fields | {
-            "redirect_uris": field(form, "redirect_uris"),
-            "redirect_domains": field(form, "redirect_domains"),
-        }
-        values["platform"] = fields["platform"].value
-        return await _app_page(request, app, values=values, errors=errors)
-    webhook_url = fields.pop("webhook_url")
-    await service(request).store.update_app(replace(app, **fields))
-    app_settings = await _settings_of(request, app.client_key)
-    sandbox = form.get("sandbox") == "on"
-    await admin_store(request).save_app_settings(
-        replace(app_settings, webhook_url=webhook_url, sandbox=sandbox, sandbox_targets=targets)
-    )
+    current = registration_of(app, await app_settings_of(admin_store(request), app.client_key))
+    users = await service(request).store.list_users()
+    fields = _form_fields(form) | {
+        "sandbox": form.get("sandbox") == "on",
+        "sandbox_targets": tuple(
+            u.user_id for u in users if form.get(f"target:{u.user_id}") == "on"
+        ),
+    }
+    checked = _validated(request, fields, current, {u.user_id for u in users})
+    if not isinstance(checked, Registration):
+        return await _app_page(request, app, values=_refused_values(form), errors=checked)
+    await update_registration(admin_store(request), app, checked)
     return redirect(f"/portal/apps/{app.client_key}", request, "Saved.")
 
 

@@ -16,7 +16,7 @@ from loginkit.server.endpoint import Family, endpoint
 from loginkit.server.security import CsrfError, check_csrf, csrf_token, portal_admin_granted
 from loginkit.server.templates import render
 
-__all__ = ["field", "page", "redirect", "render_page"]
+__all__ = ["field", "open_on_loopback", "page", "redirect", "render_page"]
 
 PageHandler = Callable[..., Awaitable[Response]]
 
@@ -45,6 +45,11 @@ def page(handler: PageHandler) -> Callable[[Request], Awaitable[Response]]:
     return endpoint(Family.CONTROL)(guarded)
 
 
+def open_on_loopback(request: Request) -> bool:
+    """Let in without signing in: ``loginkit up`` (``make run``) and a browser on this machine."""
+    return request.session.get("admin") is not True and portal_admin_granted(request)
+
+
 def field(form: FormData, name: str) -> str:
     value = form.get(name)
     return value.strip() if isinstance(value, str) else ""
@@ -69,6 +74,7 @@ def render_page(
         "when": when,
         "notice": request.session.pop("notice", None),
         "section": request.url.path.split("/")[2] if request.url.path.count("/") > 1 else "",
+        "open_on_loopback": open_on_loopback(request),
         **context,
     }
     return render(request, template, context, status=status)

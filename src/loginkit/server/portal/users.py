@@ -11,6 +11,7 @@ from starlette.routing import Route
 
 from loginkit.core.errors import OAuthError
 from loginkit.core.models import User
+from loginkit.core.scopes import SCOPES
 from loginkit.core.webhooks import RemovalReason
 from loginkit.emulator.runtime import admin, admin_store
 from loginkit.server.context import service, settings
@@ -55,7 +56,14 @@ async def create_user(request: Request, form: FormData) -> Response:
 async def _user_page(request: Request, user: User, errors: list[str] | None = None) -> Response:
     grants = await admin_store(request).list_grants(user_id=user.user_id)
     apps = {a.client_key: a for a in await service(request).store.list_apps()}
-    connected = [(g, apps.get(g.client_key)) for g in grants if g.revoked_at is None]
+    scopes_by_app: dict[str, set[str]] = {}
+    for grant in grants:
+        if grant.revoked_at is None:  # an app authorized twice is still one connected app
+            scopes_by_app.setdefault(grant.client_key, set()).update(grant.scopes)
+    connected = [
+        (client_key, apps.get(client_key), [s for s in SCOPES if s in scopes])
+        for client_key, scopes in scopes_by_app.items()
+    ]
     context = {
         "user": user,
         "avatar": avatar_src(settings(request).base_url, user),
@@ -105,11 +113,20 @@ async def disconnect_app(request: Request, form: FormData) -> Response:
     return redirect(f"/portal/users/{user.user_id}", request, "App disconnected.")
 
 
+@page
+async def sign_out_user(request: Request, form: FormData) -> Response:
+    """End the user's emulator browser sessions: their next authorize shows the login page."""
+    user = await _user_or_404(request)
+    ended = await service(request).sign_out_user(user.user_id)
+    return redirect(f"/portal/users/{user.user_id}", request, f"Signed out ({ended} session(s)).")
+
+
 routes = [
     Route("/portal/users", users_page, methods=["GET"]),
     Route("/portal/users", create_user, methods=["POST"]),
     Route("/portal/users/{user_id}", user_page, methods=["GET"]),
     Route("/portal/users/{user_id}", update_user, methods=["POST"]),
     Route("/portal/users/{user_id}/delete", delete_user, methods=["POST"]),
+    Route("/portal/users/{user_id}/sign-out", sign_out_user, methods=["POST"]),
     Route("/portal/users/{user_id}/apps/{client_key}/disconnect", disconnect_app, methods=["POST"]),
 ]

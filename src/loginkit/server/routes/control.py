@@ -1,52 +1,53 @@
-"""The control API under ``/emulator/`` (JSON, admin token): how tests drive the emulator."""
+"""The control API under ``/emulator/`` (JSON, admin token): how tests drive the emulator.
+
+Each operation is declared with its typed body and answer (``control_models``); ``/openapi.json``
+publishes the same declarations.
+"""
 
 from __future__ import annotations
 
-import hmac
 import json
-from dataclasses import asdict
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
-from loginkit.core.authorize import AuthorizeRequest
-from loginkit.core.errors import AuthorizePageError, InvalidRequest, OAuthError
-from loginkit.core.models import App, Platform, User
-from loginkit.core.redirect_uris import NO_REDIRECT_URI, redirect_uri_errors
-from loginkit.core.scopes import SCOPES
-from loginkit.core.secrets import hash_secret, new_client_key, new_client_secret, new_id
+from loginkit.core.errors import AuthorizePageError, InvalidRequest
+from loginkit.core.models import App, OAuthVersion, User
+from loginkit.core.registration import Registration, problems_text, validate_registration
+from loginkit.core.secrets import new_client_secret, new_id
 from loginkit.core.store import AlreadyExists
-from loginkit.core.v1 import redirect_domain_errors
-from loginkit.emulator.runtime import admin
+from loginkit.emulator.registrations import (
+    app_settings_of,
+    create_registered_app,
+    registration_of,
+    update_registration,
+)
+from loginkit.emulator.runtime import admin, admin_store
 from loginkit.server.context import service, settings, throttle
 from loginkit.server.endpoint import Family, endpoint
+from loginkit.server.routes.control_contract import (
+    Conflict,
+    NotFound,
+    operation,
+    require_admin,
+)
+from loginkit.server.routes.control_models import (
+    AppCreate,
+    AppPatch,
+    AppView,
+    AppWithSecret,
+    AuthorizeBody,
+    ClockAdvance,
+    ClockView,
+    Empty,
+    Redirect,
+    SignedOut,
+    UserCreate,
+    UserView,
+)
 
 __all__ = ["routes"]
-
-
-class Unauthorized(OAuthError):
-    code = "invalid_token"
-    status = 401
-    default_description = "The control API needs 'Authorization: Bearer <admin token>'."
-
-
-class NotFound(OAuthError):
-    code = "not_found"
-    status = 404
-
-
-class Conflict(OAuthError):
-    code = "conflict"
-    status = 409
-
-
-def _require_admin(request: Request) -> None:
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    expected = settings(request).admin_token
-    if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip(), expected):
-        raise Unauthorized()
 
 
 async def _json_body(request: Request) -> dict[str, Any]:
@@ -77,30 +78,9 @@ def _string_list(body: dict[str, Any], name: str) -> tuple[str, ...]:
     return tuple(values)
 
 
-def _app_view(app: App, secret: str | None = None) -> dict[str, Any]:
-    view: dict[str, Any] = {
-        "client_key": app.client_key,
-        "name": app.name,
-        "redirect_uris": list(app.redirect_uris),
-        "scopes": list(app.scopes),
-        "platform": app.platform.value,
-    }
-    if app.redirect_domains:  # v1 only: shown for the apps that still have some
-        view["redirect_domains"] = list(app.redirect_domains)
-    if secret is not None:
-        view["client_secret"] = secret
-    return view
-
-
-def _user_view(user: User) -> dict[str, Any]:
-    view = asdict(user)
-    view.pop("created_at")
-    return view
-
-
 def _admin(handler: Any) -> Any:
     async def guarded(request: Request) -> Response:
-        _require_admin(request)
+        require_admin(request)
         response: Response = await handler(request)
         return response
 
@@ -111,58 +91,62 @@ def _admin(handler: Any) -> Any:
 # ---- apps ---------------------------------------------------------------------------------------
 
 
-def _validated_app_fields(request: Request, body: dict[str, Any]) -> dict[str, Any]:
-    name = _get(body, "name", str)
-    if not name.strip():
-        raise InvalidRequest("'name' must not be empty.")
-    try:
-        platform = Platform(_get(body, "platform", str, required=False) or "web")
-    except ValueError as exc:
-        choices = ", ".join(p.value for p in Platform)
-        raise InvalidRequest(f"'platform' must be one of: {choices}.") from exc
-    uris = _string_list(body, "redirect_uris")
-    domains = _string_list(body, "redirect_domains") if "redirect_domains" in body else ()
-    now = service(request).clock.now()
-    domain_problems = redirect_domain_errors((), domains, platform, now)
-    if domain_problems:
-        raise InvalidRequest("Invalid redirect_domains: " + "; ".join(domain_problems) + ".")
-    problems = redirect_uri_errors(
-        uris, platform, strict=settings(request).policy.strict_redirect_uris
-    )
-    if domains:  # a v1 app that has not registered redirect URIs yet (seed 002)
-        problems = [p for p in problems if p != NO_REDIRECT_URI]
-    if problems:
-        raise InvalidRequest("Invalid redirect_uris: " + "; ".join(problems) + ".")
-    scopes = _string_list(body, "scopes") if "scopes" in body else ("user.info.basic",)
-    unknown = [s for s in scopes if s not in SCOPES]
-    if unknown:
-        raise InvalidRequest(f"Unknown scopes: {', '.join(unknown)}.")
+def _view_fields(app: App, registration: Registration) -> dict[str, Any]:
     return {
-        "name": name,
-        "platform": platform,
-        "redirect_uris": uris,
-        "scopes": scopes,
-        "redirect_domains": domains,
+        "client_key": app.client_key,
+        "name": app.name,
+        "platform": app.platform,
+        "redirect_uris": list(app.redirect_uris),
+        "scopes": list(app.scopes),
+        "redirect_domains": list(app.redirect_domains),
+        "webhook_url": registration.webhook_url,
+        "sandbox": registration.sandbox,
+        "sandbox_targets": list(registration.sandbox_targets),
     }
 
 
-@_admin
-async def create_app(request: Request) -> Response:
-    fields = _validated_app_fields(request, await _json_body(request))
-    secret = new_client_secret()
-    app = App(
-        client_key=new_client_key(),
-        secret_hash=hash_secret(secret),
-        created_at=service(request).clock.now(),
-        **fields,
+async def _registration(request: Request, app: App) -> Registration:
+    return registration_of(app, await app_settings_of(admin_store(request), app.client_key))
+
+
+async def app_view(request: Request, app: App) -> AppView:
+    return AppView(**_view_fields(app, await _registration(request, app)))
+
+
+async def _validated(
+    request: Request, body: AppCreate | AppPatch, current: Registration | None
+) -> Registration:
+    svc = service(request)
+    users = {u.user_id for u in await svc.store.list_users()} if body.sandbox_targets else None
+    checked = validate_registration(
+        body.changes() if isinstance(body, AppPatch) else body.model_dump(exclude_unset=True),
+        now=svc.clock.now(),
+        strict=settings(request).policy.strict_redirect_uris,
+        current=current,
+        user_ids=users,
     )
-    await service(request).store.create_app(app)
-    return JSONResponse(_app_view(app, secret), status_code=201)
+    if isinstance(checked, list):
+        raise InvalidRequest(problems_text(checked))
+    return checked
 
 
-@_admin
-async def list_apps(request: Request) -> Response:
-    return JSONResponse([_app_view(a) for a in await service(request).store.list_apps()])
+@operation(
+    "POST", "/emulator/apps", "Register an app", body=AppCreate, returns=AppWithSecret, status=201
+)
+async def create_app(request: Request, body: AppCreate) -> AppWithSecret:
+    registration = await _validated(request, body, None)
+    secret = new_client_secret()
+    svc = service(request)
+    stored = svc.secret_hasher.hash(secret)
+    app = await create_registered_app(
+        admin_store(request), registration, secret_hash=stored, now=svc.clock.now()
+    )
+    return AppWithSecret(**_view_fields(app, registration), client_secret=secret)
+
+
+@operation("GET", "/emulator/apps", "List apps", returns=list[AppView])
+async def list_apps(request: Request) -> list[AppView]:
+    return [await app_view(request, a) for a in await service(request).store.list_apps()]
 
 
 async def _app_or_404(request: Request) -> App:
@@ -172,74 +156,98 @@ async def _app_or_404(request: Request) -> App:
     return app
 
 
-@_admin
-async def show_app(request: Request) -> Response:
-    return JSONResponse(_app_view(await _app_or_404(request)))
+_APP_PATH = "/emulator/apps/{client_key}"
 
 
-@_admin
-async def delete_app(request: Request) -> Response:
+@operation("GET", _APP_PATH, "Show an app", returns=AppView, errors=(401, 404))
+async def show_app(request: Request) -> AppView:
+    return await app_view(request, await _app_or_404(request))
+
+
+@operation(
+    "PATCH",
+    _APP_PATH,
+    "Change an app's registration",
+    body=AppPatch,
+    returns=AppView,
+    errors=(400, 401, 404),
+)
+async def update_app(request: Request, body: AppPatch) -> AppView:
+    app = await _app_or_404(request)
+    registration = await _validated(request, body, await _registration(request, app))
+    app = await update_registration(admin_store(request), app, registration)
+    return AppView(**_view_fields(app, registration))
+
+
+@operation("DELETE", _APP_PATH, "Delete an app and its tokens", status=204, errors=(401, 404))
+async def delete_app(request: Request) -> None:
     app = await _app_or_404(request)
     await service(request).store.delete_app(app.client_key)
-    return Response(status_code=204)
+    admin(request).known_secrets.pop(app.client_key, None)
 
 
-@_admin
-async def rotate_secret(request: Request) -> Response:
+@operation(
+    "POST",
+    f"{_APP_PATH}/secret",
+    "Rotate the client secret",
+    returns=AppWithSecret,
+    errors=(401, 404),
+)
+async def rotate_secret(request: Request) -> AppWithSecret:
     app = await _app_or_404(request)
     secret = new_client_secret()
     app = await service(request).rotate_secret(app, secret)
-    return JSONResponse(_app_view(app, secret))
+    admin(request).known_secrets.pop(app.client_key, None)  # the portal must not reveal the old
+    fields = _view_fields(app, await _registration(request, app))
+    return AppWithSecret(**fields, client_secret=secret)
 
 
 # ---- users --------------------------------------------------------------------------------------
 
-_PROFILE_FIELDS: dict[str, type] = {
-    "avatar_url": str,
-    "bio_description": str,
-    "is_verified": bool,
-    "follower_count": int,
-    "following_count": int,
-    "likes_count": int,
-    "video_count": int,
-}
+
+def _user_view(user: User) -> UserView:
+    return UserView.model_validate(user, from_attributes=True)
 
 
-@_admin
-async def create_user(request: Request) -> Response:
-    body = await _json_body(request)
-    username = _get(body, "username", str)
-    if not username.strip() or len(username) > 64:
-        raise InvalidRequest("'username' must be 1 to 64 characters.")
-    profile = {k: _get(body, k, t) for k, t in _PROFILE_FIELDS.items() if k in body}
-    if any(isinstance(v, int) and not isinstance(v, bool) and v < 0 for v in profile.values()):
-        raise InvalidRequest("Counts must not be negative.")
-    user = User(
-        user_id=new_id(),
-        username=username,
-        display_name=_get(body, "display_name", str, required=False) or username,
-        created_at=service(request).clock.now(),
-        **profile,
-    )
+@operation(
+    "POST",
+    "/emulator/users",
+    "Create a test user",
+    body=UserCreate,
+    returns=UserView,
+    status=201,
+    errors=(400, 401, 409),
+)
+async def create_user(request: Request, body: UserCreate) -> UserView:
+    fields = body.model_dump(exclude_none=True)
+    fields.setdefault("display_name", body.username)
+    user = User(user_id=new_id(), created_at=service(request).clock.now(), **fields)
     try:
         await service(request).store.create_user(user)
     except AlreadyExists as exc:
-        raise Conflict(f"The username {username!r} is taken.") from exc
-    return JSONResponse(_user_view(user), status_code=201)
+        raise Conflict(f"The username {body.username!r} is taken.") from exc
+    return _user_view(user)
 
 
-@_admin
-async def list_users(request: Request) -> Response:
-    return JSONResponse([_user_view(u) for u in await service(request).store.list_users()])
+@operation("GET", "/emulator/users", "List test users", returns=list[UserView])
+async def list_users(request: Request) -> list[UserView]:
+    return [_user_view(u) for u in await service(request).store.list_users()]
 
 
 # ---- authorize, clock, reset --------------------------------------------------------------------
 
 
-@_admin
-async def authorize(request: Request) -> Response:
-    """The same validation and outcome as a user deciding on the authorize page."""
-    body = await _json_body(request)
+@operation(
+    "POST",
+    "/emulator/authorize",
+    "Approve or deny as a user",
+    body=AuthorizeBody,
+    returns=Redirect,
+    errors=(400, 401, 404),
+)
+async def authorize(request: Request, payload: AuthorizeBody) -> Response:
+    """The same validation and approval as a user deciding on the authorize page."""
+    body = payload.model_dump(exclude_none=True)
     params = {
         k: body[k]
         for k in (
@@ -253,55 +261,104 @@ async def authorize(request: Request) -> Response:
         )
         if isinstance(body.get(k), str)
     }
+    return await decide(request, body, params, OAuthVersion.V2)
+
+
+async def decide(
+    request: Request, body: dict[str, Any], params: dict[str, str], version: OAuthVersion
+) -> Response:
+    """Deny, or approve as ``body["user_id"]`` (or ``body["username"]``) the scopes in
+    ``body["approve"]``: a pending authorization made and decided at once, in the core."""
     svc = service(request)
     try:
-        auth = await svc.validate_authorize(params)
+        auth = await svc.validate_authorize(params, version)
+        if body.get("deny") is True:
+            redirect_to = await svc.decide_without_browser(auth, None, None)
+        else:
+            user = await _user_of(request, body)
+            approved = _string_list(body, "approve")
+            redirect_to = await svc.decide_without_browser(auth, user, approved)
     except AuthorizePageError as exc:
         raise InvalidRequest(f"{exc.param}: {exc.detail}") from exc
-    return await decide(request, body, auth)
+    return JSONResponse({"redirect_to": redirect_to})
 
 
-async def decide(request: Request, body: dict[str, Any], auth: AuthorizeRequest) -> Response:
-    """Deny, or approve as ``body["user_id"]`` the scopes in ``body["approve"]``."""
-    svc = service(request)
-    if body.get("deny") is True:
-        return JSONResponse({"redirect_to": svc.deny(auth)})
-    user = await svc.store.get_user(_get(body, "user_id", str))
+async def _user_of(request: Request, body: dict[str, Any]) -> User:
+    store = service(request).store
+    if body.get("user_id") is None and body.get("username") is not None:
+        username = _get(body, "username", str)
+        by_name = await store.get_user_by_username(username)
+        if by_name is None:
+            raise NotFound(f"No user has username {username!r}.")
+        return by_name
+    user_id = _get(body, "user_id", str)
+    user = await store.get_user(user_id)
     if user is None:
-        raise NotFound(f"No user has user_id {body['user_id']!r}.")
-    approved = _string_list(body, "approve")
-    return JSONResponse({"redirect_to": await svc.approve(auth, user, approved)})
+        raise NotFound(f"No user has user_id {user_id!r}.")
+    return user
 
 
-@_admin
-async def clock(request: Request) -> Response:
+@operation(
+    "POST",
+    "/emulator/users/{user}/sign-out",
+    "End a user's emulator browser sessions",
+    returns=SignedOut,
+    errors=(401, 404),
+)
+async def sign_out_user(request: Request) -> SignedOut:
+    """``POST /emulator/users/{user}/sign-out`` (a user_id or a username)."""
+    store, who = service(request).store, request.path_params["user"]
+    user = await store.get_user(who) or await store.get_user_by_username(who)
+    if user is None:
+        raise NotFound(f"No user has user_id or username {who!r}.")
+    ended = await service(request).sign_out_user(user.user_id)
+    return SignedOut(user_id=user.user_id, username=user.username, sessions=ended)
+
+
+def _clock_view(request: Request) -> ClockView:
     svc = service(request)
-    if request.method == "POST":
-        seconds = _get(await _json_body(request), "advance_seconds", int)
-        await svc.advance_clock(seconds)
-    return JSONResponse({"now": svc.clock.now(), "offset_seconds": svc.clock.offset})
+    return ClockView(now=svc.clock.now(), offset_seconds=svc.clock.offset)
 
 
-@_admin
-async def reset(request: Request) -> Response:
+@operation("GET", "/emulator/clock", "Read the emulator's clock", returns=ClockView, errors=(401,))
+async def read_clock(request: Request) -> ClockView:
+    return _clock_view(request)
+
+
+@operation(
+    "POST", "/emulator/clock", "Move the emulator's clock", body=ClockAdvance, returns=ClockView
+)
+async def advance_clock(request: Request, body: ClockAdvance) -> ClockView:
+    try:
+        await service(request).advance_clock(body.advance_seconds)
+    except ValueError as exc:
+        raise InvalidRequest(f"advance_seconds: {exc}.") from exc
+    return _clock_view(request)
+
+
+@operation("POST", "/emulator/reset", "Back to an empty emulator", returns=Empty, errors=(401,))
+async def reset(request: Request) -> Empty:
     """Back to an empty emulator: data, clock, counters, pending faults and the request log."""
     await service(request).reset()
     await throttle(request).reset()
     runtime = admin(request)
     runtime.faults.clear()
     runtime.requests.clear()
-    return JSONResponse({})
+    return Empty()
 
 
 routes = [
-    Route("/emulator/apps", create_app, methods=["POST"]),
-    Route("/emulator/apps", list_apps, methods=["GET"]),
-    Route("/emulator/apps/{client_key}", show_app, methods=["GET"]),
-    Route("/emulator/apps/{client_key}", delete_app, methods=["DELETE"]),
-    Route("/emulator/apps/{client_key}/secret", rotate_secret, methods=["POST"]),
-    Route("/emulator/users", create_user, methods=["POST"]),
-    Route("/emulator/users", list_users, methods=["GET"]),
-    Route("/emulator/authorize", authorize, methods=["POST"]),
-    Route("/emulator/clock", clock, methods=["GET", "POST"]),
-    Route("/emulator/reset", reset, methods=["POST"]),
+    create_app,
+    list_apps,
+    show_app,
+    update_app,
+    delete_app,
+    rotate_secret,
+    create_user,
+    list_users,
+    sign_out_user,
+    authorize,
+    read_clock,
+    advance_clock,
+    reset,
 ]

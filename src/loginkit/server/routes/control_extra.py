@@ -3,77 +3,98 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
 from loginkit.core.errors import InvalidRequest
 from loginkit.emulator.faults import fault_from_fields
 from loginkit.emulator.runtime import admin, admin_store
 from loginkit.emulator.seed_state import export_state
-from loginkit.server.routes.control import _admin, _json_body
+from loginkit.server.routes.control_contract import operation
+from loginkit.server.routes.control_models import (
+    Delivery,
+    Empty,
+    ExportedState,
+    FaultCreate,
+    FaultView,
+    LoggedRequestView,
+    RequestFilter,
+)
 
 __all__ = ["routes"]
 
 
-@_admin
-async def add_fault(request: Request) -> Response:
-    """``{"endpoint", "count"?, "error"?, "status"?, "latency_ms"?}`` → the armed fault."""
-    body: dict[str, Any] = await _json_body(request)
+@operation(
+    "POST",
+    "/emulator/faults",
+    "Make the next calls to an endpoint fail or slow down",
+    body=FaultCreate,
+    returns=FaultView,
+    status=201,
+)
+async def add_fault(request: Request, body: FaultCreate) -> FaultView:
     try:
         fault = fault_from_fields(
-            body.get("endpoint"),
-            body.get("count", 1),
-            body.get("error"),
-            body.get("status"),
-            body.get("latency_ms", 0),
+            body.endpoint, body.count, body.error, body.status, body.latency_ms
         )
     except ValueError as exc:
         raise InvalidRequest(str(exc) + ".") from exc
-    return JSONResponse(asdict(admin(request).faults.add(fault)), status_code=201)
+    return FaultView(**asdict(admin(request).faults.add(fault)))
 
 
-@_admin
-async def list_faults(request: Request) -> Response:
-    return JSONResponse([asdict(f) for f in admin(request).faults.list()])
+@operation(
+    "GET",
+    "/emulator/faults",
+    "List the faults still waiting",
+    returns=list[FaultView],
+    errors=(401,),
+)
+async def list_faults(request: Request) -> list[FaultView]:
+    return [FaultView(**asdict(f)) for f in admin(request).faults.list()]
 
 
-@_admin
-async def clear_faults(request: Request) -> Response:
+@operation("DELETE", "/emulator/faults", "Remove every waiting fault", returns=Empty, errors=(401,))
+async def clear_faults(request: Request) -> Empty:
     admin(request).faults.clear()
-    return JSONResponse({})
+    return Empty()
 
 
-@_admin
-async def export(request: Request) -> Response:
+@operation(
+    "GET",
+    "/emulator/export",
+    "Everything in the emulator, as a seed file",
+    returns=ExportedState,
+    errors=(401,),
+)
+async def export(request: Request) -> ExportedState:
     runtime = admin(request)
-    return JSONResponse(await export_state(runtime.store, runtime.known_secrets))
+    return ExportedState(**await export_state(runtime.store, runtime.known_secrets))
 
 
-@_admin
-async def requests_log(request: Request) -> Response:
-    query = request.query_params
+@operation(
+    "GET",
+    "/emulator/requests",
+    "The latest TikTok API requests, newest first",
+    query=RequestFilter,
+    returns=list[LoggedRequestView],
+)
+async def requests_log(request: Request, query: RequestFilter) -> list[LoggedRequestView]:
     entries = admin(request).requests.newest_first(
-        path=query.get("path", ""),
-        client_key=query.get("client_key", ""),
-        outcome=query.get("outcome", ""),
+        path=query.path, client_key=query.client_key, outcome=query.outcome
     )
-    return JSONResponse([asdict(e) for e in entries])
+    return [LoggedRequestView(**asdict(e)) for e in entries]
 
 
-@_admin
-async def deliveries(request: Request) -> Response:
+@operation(
+    "GET",
+    "/emulator/webhooks/deliveries",
+    "Webhook deliveries made to apps",
+    returns=list[Delivery],
+    errors=(401,),
+)
+async def deliveries(request: Request) -> list[Delivery]:
     found = await admin_store(request).list_deliveries()
-    return JSONResponse([asdict(d) for d in found])
+    return [Delivery.model_validate(d, from_attributes=True) for d in found]
 
 
-routes = [
-    Route("/emulator/faults", add_fault, methods=["POST"]),
-    Route("/emulator/faults", list_faults, methods=["GET"]),
-    Route("/emulator/faults", clear_faults, methods=["DELETE"]),
-    Route("/emulator/export", export, methods=["GET"]),
-    Route("/emulator/requests", requests_log, methods=["GET"]),
-    Route("/emulator/webhooks/deliveries", deliveries, methods=["GET"]),
-]
+routes = [add_fault, list_faults, clear_faults, export, requests_log, deliveries]

@@ -20,10 +20,11 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from loginkit.core import v1
-from loginkit.core.errors import AuthorizePageError, InvalidRequest, LoginKitError, RateLimited
+from loginkit.core.errors import InvalidRequest, LoginKitError, RateLimited
+from loginkit.core.models import OAuthVersion
+from loginkit.emulator.app_readiness import V1_CALL
 from loginkit.emulator.migration_check import DAY, migration_findings
-from loginkit.emulator.request_log import LoggedRequest
-from loginkit.emulator.runtime import admin
+from loginkit.emulator.runtime import admin, record_call
 from loginkit.server.context import service, settings
 from loginkit.server.endpoint import Family, endpoint, no_store
 from loginkit.server.forms import FORM_CONTENT_TYPE, parse_params, read_form
@@ -32,9 +33,9 @@ from loginkit.server.ratelimit import Limited
 from loginkit.server.routes.control import (
     _admin,
     _app_or_404,
-    _app_view,
     _json_body,
     _string_list,
+    app_view,
     decide,
 )
 
@@ -57,20 +58,13 @@ async def _params(request: Request) -> dict[str, str]:
 
 
 def _log_v1_call(request: Request, status: int, outcome: str, started: float) -> None:
-    runtime = getattr(request.app.state, "admin", None)
-    if runtime is None:
-        return
-    runtime.requests.record(
-        LoggedRequest(
-            at=time.time(),
-            method=request.method,
-            path=request.url.path,
-            status=status,
-            outcome=outcome,
-            log_id=request.state.log_id,
-            client_key=getattr(request.state, "client_key", None),
-            duration_ms=round((time.perf_counter() - started) * 1000, 2),
-        )
+    record_call(
+        request,
+        log_id=request.state.log_id,
+        status=status,
+        outcome=outcome,
+        duration_ms=round((time.perf_counter() - started) * 1000, 2),
+        tags=(V1_CALL,),
     )
 
 
@@ -153,11 +147,7 @@ async def v1_authorize(request: Request) -> Response:
     body = await _json_body(request)
     keys = ("client_key", "redirect_uri", "scope", "state", "response_type")
     params = {k: body[k] for k in keys if isinstance(body.get(k), str)}
-    try:
-        auth = await service(request).validate_v1_authorize(params)
-    except AuthorizePageError as exc:
-        raise InvalidRequest(f"{exc.param}: {exc.detail}") from exc
-    return await decide(request, body, auth)
+    return await decide(request, body, params, OAuthVersion.V1)
 
 
 @_admin
@@ -173,7 +163,7 @@ async def set_redirect_domains(request: Request) -> Response:
         raise InvalidRequest("Invalid redirect_domains: " + "; ".join(problems) + ".")
     app = replace(app, redirect_domains=domains)
     await svc.store.update_app(app)
-    return JSONResponse(_app_view(app))
+    return JSONResponse((await app_view(request, app)).model_dump(mode="json"))
 
 
 def v1_calls(request: Request, client_key: str, days: int) -> int:
@@ -197,6 +187,7 @@ async def migration(request: Request) -> Response:
         now=svc.clock.now(),
         days=days,
         v1_calls=v1_calls(request, app.client_key, days),
+        strict=settings(request).policy.strict_redirect_uris,
     )
     return JSONResponse(
         {

@@ -18,7 +18,8 @@
       tr.appendChild(cell(e.client_key || "", "small"));
       tr.appendChild(cell(String(e.status)));
       var oc = cell(""); var badge = document.createElement("span"); badge.className = "badge " + (e.outcome === "ok" ? "ok" : "bad"); badge.textContent = e.outcome; oc.appendChild(badge); tr.appendChild(oc);
-      var lid = cell("", "small"); var lc = document.createElement("code"); lc.textContent = e.log_id; lid.appendChild(lc); tr.appendChild(lid);
+      var lid = cell("", "small"); var link = document.createElement("a"); link.href = "/portal/requests/" + encodeURIComponent(e.log_id);
+      var lc = document.createElement("code"); lc.textContent = e.log_id; link.appendChild(lc); lid.appendChild(link); tr.appendChild(lid);
       return tr;
     });
     if (rows.length) { body.replaceChildren.apply(body, rows); }

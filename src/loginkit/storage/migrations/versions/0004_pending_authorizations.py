@@ -1,5 +1,6 @@
 """Pending authorizations: the validated authorize request the login and consent pages ask the
-user about, bound to one browser session and decided once.
+user about, bound to one browser session and decided once; and the browser sessions themselves
+(who is signed in where).
 
 Revision ID: 0004
 Revises: 0003
@@ -32,7 +33,18 @@ def upgrade() -> None:
     op.create_index(
         "ix_pending_authorizations_expires_at", "pending_authorizations", ["expires_at"]
     )
+    op.create_index(
+        "ix_pending_authorizations_session_id", "pending_authorizations", ["session_id"]
+    )
+    op.create_table(
+        "browser_sessions",
+        sa.Column("session_id", sa.String(64), primary_key=True),
+        sa.Column("user_id", sa.String(64), nullable=False),
+        sa.Column("signed_in_at", sa.BigInteger, nullable=False),
+    )
+    op.create_index("ix_browser_sessions_user_id", "browser_sessions", ["user_id"])
 
 
 def downgrade() -> None:
+    op.drop_table("browser_sessions")
     op.drop_table("pending_authorizations")
