@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from loginkit.client import InvalidGrantError, OAuthError, RetryPolicy, TikTokClient
 from loginkit.client.pkce import PKCE
-from loginkit.testing.emulator import InProcessEmulator
+from loginkit.core.policy import Policy
+from loginkit.testing.emulator import InProcessEmulator, run_emulator
 
 
 def client_for(emulator: InProcessEmulator, app: dict[str, str]) -> TikTokClient:
@@ -77,6 +80,25 @@ def test_inject_fault_fails_the_next_token_call(tiktok_emulator: InProcessEmulat
             client.client_token()
         assert (caught.value.error, caught.value.status_code) == ("temporarily_unavailable", 503)
         assert client.client_token().access_token.startswith("clt.")  # count=1: next call is fine
+
+
+def test_an_app_without_pkce_is_refused_for_web_as_on_tiktok(
+    tiktok_emulator: InProcessEmulator,
+) -> None:
+    web = tiktok_emulator.create_app()
+    with pytest.raises(RuntimeError, match="code_challenge"):
+        tiktok_emulator.authorize(
+            tiktok_emulator.create_user(), web, ["user.info.basic"], pkce=False
+        )
+
+
+def test_an_app_without_pkce_where_the_emulator_allows_it(tmp_path: Path) -> None:
+    with run_emulator(tmp_path, policy=Policy(require_pkce_for_web=False)) as emulator:
+        app = emulator.create_app()
+        code = emulator.authorize(emulator.create_user(), app, ["user.info.basic"], pkce=False)
+        assert emulator.code_verifier_for(code) is None
+        with client_for(emulator, app) as client:
+            assert client.exchange_code(code).open_id.startswith("-000")
 
 
 def test_readiness_says_whether_the_app_is_ready_for_tiktok(

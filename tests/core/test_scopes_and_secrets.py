@@ -6,6 +6,7 @@ import re
 import pytest
 
 from loginkit.core import secrets
+from loginkit.core.policy import IdShapes
 from loginkit.core.scopes import (
     SCOPES,
     USER_FIELDS,
@@ -42,10 +43,15 @@ def test_basic_is_the_only_required_scope() -> None:
 
 
 def test_token_and_code_formats() -> None:
-    assert re.fullmatch(r"act\.[A-Za-z0-9]{64}", secrets.new_access_token())
-    assert re.fullmatch(r"rft\.[A-Za-z0-9]{64}", secrets.new_refresh_token())
+    assert re.fullmatch(r"act\.[A-Za-z0-9]{60}!\d{4}\.va", secrets.new_access_token())
+    assert re.fullmatch(r"rft\.[A-Za-z0-9]{60}!\d{4}\.va", secrets.new_refresh_token())
+    assert len(secrets.new_access_token()) == 72
+    assert re.fullmatch(r"[A-Za-z0-9_-]{220}\*[A-Za-z0-9]!\d{4}\.va", secrets.new_code())
+    classic = IdShapes.CLASSIC
+    assert re.fullmatch(r"act\.[A-Za-z0-9]{64}", secrets.new_access_token(classic))
+    assert re.fullmatch(r"rft\.[A-Za-z0-9]{64}", secrets.new_refresh_token(classic))
+    assert re.fullmatch(r"[A-Za-z0-9]{64}\*\d!\d{4}\.e1", secrets.new_code(classic))
     assert re.fullmatch(r"clt\.[A-Za-z0-9]{64}", secrets.new_client_access_token())
-    assert re.fullmatch(r"[A-Za-z0-9]{64}\*\d!\d{4}\.e1", secrets.new_code())
     assert re.fullmatch(r"aw[a-z0-9]{14}", secrets.new_client_key())
     assert re.fullmatch(r"\d{14}[0-9A-F]{20}", secrets.new_log_id())
     assert secrets.new_log_id(0).startswith("19700101000000")
@@ -58,7 +64,7 @@ def test_token_characters_are_uniform_over_the_alphabet() -> None:
     # p < 1e-9 at 160).
     counts: dict[str, int] = {}
     for _ in range(2_000):
-        for char in secrets.new_access_token()[4:]:
+        for char in secrets.new_access_token(IdShapes.CLASSIC)[4:]:
             counts[char] = counts.get(char, 0) + 1
     assert len(counts) == 62
     expected = 128_000 / 62
@@ -76,6 +82,11 @@ def test_hashes_and_derived_ids() -> None:
     assert a != secrets.derive_id("k", "open_id", "app2", "user1")
     assert a != secrets.derive_id("other", "open_id", "app1", "user1")
     assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", a)
+    open_id = secrets.derive_open_id("k", "app1", "user1", IdShapes.TIKTOK)
+    assert re.fullmatch(r"-000[A-Za-z0-9_-]{32}", open_id)
+    assert open_id == secrets.derive_open_id("k", "app1", "user1", IdShapes.TIKTOK)
+    assert open_id != secrets.derive_open_id("k", "app2", "user1", IdShapes.TIKTOK)
+    assert secrets.derive_open_id("k", "app1", "user1", IdShapes.CLASSIC) == a
 
 
 def test_client_secrets_are_keyed_hashes_and_old_hashes_are_reported_outdated() -> None:
@@ -106,5 +117,5 @@ def test_a_forked_child_never_repeats_its_parents_random_values() -> None:
     os.waitpid(child, 0)
     from_child = os.read(read_end, 100).decode()
     os.close(read_end)
-    assert re.fullmatch(r"act\.[A-Za-z0-9]{64}", from_child)
+    assert re.fullmatch(r"act\.[A-Za-z0-9]{60}!\d{4}\.va", from_child)
     assert from_child != secrets.new_access_token()

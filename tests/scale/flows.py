@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx2
 
-__all__ = ["exchange", "form_post", "refresh", "revoke", "user_info"]
+__all__ = ["exchange", "form_post", "outcome", "refresh", "revoke", "user_info"]
 
 
 def form_post(
@@ -15,14 +15,23 @@ def form_post(
     return http.post(f"{base_url}{path}", data=form)
 
 
-def exchange(http: httpx2.Client, base_url: str, app: dict[str, Any], code: str) -> httpx2.Response:
+def exchange(
+    http: httpx2.Client, base_url: str, app: dict[str, Any], code: str, code_verifier: str | None
+) -> httpx2.Response:
     return form_post(http, base_url, "/v2/oauth/token/", {
         "client_key": app["client_key"],
         "client_secret": app["client_secret"],
         "grant_type": "authorization_code",
         "code": code,
         "redirect_uri": app["redirect_uris"][0],
+        "code_verifier": code_verifier or "",
     })  # fmt: skip
+
+
+def outcome(response: httpx2.Response) -> str:
+    """``tokens``, or the OAuth error TikTok answered (with HTTP 200: read the body)."""
+    body = response.json()
+    return "tokens" if "access_token" in body else str(body["error"])
 
 
 def refresh(

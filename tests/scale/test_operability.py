@@ -25,7 +25,9 @@ def _sample(metrics: str, name: str, **labels: str) -> float:
 def _one_sequence(emulator: EmulatorProcess) -> None:
     app, user = emulator.create_app(), emulator.create_user()
     code = emulator.authorize(app, user, ["user.info.basic"])
-    first = exchange(emulator.http, emulator.base_url, app, code).json()
+    first = exchange(
+        emulator.http, emulator.base_url, app, code, emulator.code_verifier_for(code)
+    ).json()
     second = refresh(emulator.http, emulator.base_url, app, first["refresh_token"]).json()
     assert user_info(emulator.http, emulator.base_url, second["access_token"]).status_code == 200
     assert revoke(emulator.http, emulator.base_url, app, second["access_token"]).json() == {}

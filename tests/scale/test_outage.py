@@ -91,7 +91,8 @@ def test_postgres_outage_503_then_recovery(pg_url: str, proxy: TcpProxy, tmp_pat
         emulator = server.emulator
         app, user = emulator.create_app(), emulator.create_user()
         code = emulator.authorize(app, user, ["user.info.basic"])
-        tokens = exchange(emulator.http, emulator.base_url, app, code).json()
+        verifier = emulator.code_verifier_for(code)
+        tokens = exchange(emulator.http, emulator.base_url, app, code, verifier).json()
 
         with Load(server, app, tokens["access_token"]) as load:
             _wait_for(lambda: load.count("user_info", 200) >= 10, "load before the outage")

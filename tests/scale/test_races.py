@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx2
 import pytest
 
-from tests.scale.flows import exchange, refresh, revoke, user_info
+from tests.scale.flows import exchange, outcome, refresh, revoke, user_info
 from tests.scale.servers import Server, run_servers
 
 RACERS = 50
@@ -28,11 +28,11 @@ def two_servers(pg_url: str, tmp_path: Path) -> Iterator[list[Server]]:
         yield servers
 
 
-def race(servers: list[Server], attempt: Callable[[httpx2.Client, str], int]) -> list[int]:
-    """``RACERS`` threads, spread over ``servers``, released together; their status codes."""
+def race(servers: list[Server], attempt: Callable[[httpx2.Client, str], str]) -> list[str]:
+    """``RACERS`` threads, spread over ``servers``, released together; their outcomes."""
     barrier = threading.Barrier(RACERS)
 
-    def one(i: int) -> int:
+    def one(i: int) -> str:
         base_url = servers[i % len(servers)].base_url
         with httpx2.Client(timeout=30) as http:
             http.get(f"{base_url}/healthz")  # connect before the start line
@@ -47,32 +47,36 @@ def test_one_code_is_redeemed_once_across_processes(two_servers: list[Server]) -
     a = two_servers[0].emulator
     app, user = a.create_app(), a.create_user()
     code = a.authorize(app, user, ["user.info.basic"])
+    verifier = a.code_verifier_for(code)
 
-    statuses = race(two_servers, lambda http, url: exchange(http, url, app, code).status_code)
+    outcomes = race(
+        two_servers, lambda http, url: outcome(exchange(http, url, app, code, verifier))
+    )
 
-    assert statuses.count(200) == 1
-    assert set(statuses) == {200, 400}  # every loser: invalid_grant
+    assert outcomes.count("tokens") == 1
+    assert set(outcomes) == {"tokens", "invalid_grant"}
 
 
 def test_one_refresh_token_rotates_once_across_processes(two_servers: list[Server]) -> None:
     a = two_servers[0].emulator
     app, user = a.create_app(), a.create_user()
     code = a.authorize(app, user, ["user.info.basic"])
-    tokens = exchange(a.http, a.base_url, app, code).json()
+    tokens = exchange(a.http, a.base_url, app, code, a.code_verifier_for(code)).json()
 
-    statuses = race(
+    outcomes = race(
         two_servers,
-        lambda http, url: refresh(http, url, app, tokens["refresh_token"]).status_code,
+        lambda http, url: outcome(refresh(http, url, app, tokens["refresh_token"])),
     )
 
-    assert statuses.count(200) == 1
-    assert set(statuses) == {200, 400}
+    assert outcomes.count("tokens") == 1
+    assert set(outcomes) == {"tokens", "invalid_grant"}
 
 
 def test_revocation_holds_at_once_in_every_process(two_servers: list[Server]) -> None:
     a, b = (s.emulator for s in two_servers)
     app, user = a.create_app(), a.create_user()
-    tokens = exchange(a.http, a.base_url, app, a.authorize(app, user, ["user.info.basic"])).json()
+    code = a.authorize(app, user, ["user.info.basic"])
+    tokens = exchange(a.http, a.base_url, app, code, a.code_verifier_for(code)).json()
     assert user_info(b.http, b.base_url, tokens["access_token"]).status_code == 200
 
     assert revoke(a.http, a.base_url, app, tokens["access_token"]).json() == {}
@@ -88,7 +92,8 @@ def test_revocation_holds_at_once_in_every_process(two_servers: list[Server]) ->
 def test_a_clock_move_holds_at_once_in_every_process(two_servers: list[Server]) -> None:
     a, b = (s.emulator for s in two_servers)
     app, user = a.create_app(), a.create_user()
-    tokens = exchange(a.http, a.base_url, app, a.authorize(app, user, ["user.info.basic"])).json()
+    code = a.authorize(app, user, ["user.info.basic"])
+    tokens = exchange(a.http, a.base_url, app, code, a.code_verifier_for(code)).json()
 
     a.control("POST", "/emulator/clock", {"advance_seconds": tokens["expires_in"] + 1})
 
@@ -105,11 +110,12 @@ def test_serve_workers_share_one_database(backend: str, pg_url: str, tmp_path: P
         emulator = server.emulator
         app, user = emulator.create_app(), emulator.create_user()
         code = emulator.authorize(app, user, ["user.info.basic"])
+        verifier = emulator.code_verifier_for(code)
 
-        statuses = race([server], lambda http, u: exchange(http, u, app, code).status_code)
+        outcomes = race([server], lambda http, u: outcome(exchange(http, u, app, code, verifier)))
         emulator.control("POST", "/emulator/clock", {"advance_seconds": 600})
         offsets = {emulator.control("GET", "/emulator/clock")["offset_seconds"] for _ in range(20)}
 
-    assert statuses.count(200) == 1
-    assert set(statuses) == {200, 400}
+    assert outcomes.count("tokens") == 1
+    assert set(outcomes) == {"tokens", "invalid_grant"}
     assert offsets == {600}

@@ -16,7 +16,9 @@ def test_user_info_over_the_limit_gets_the_display_api_429(tmp_path: Path) -> No
         app, other_app, user = emulator.create_app(), emulator.create_app(), emulator.create_user()
         codes = [emulator.authorize(a, user, ["user.info.basic"]) for a in (app, other_app)]
         tokens = [
-            exchange(emulator.http, emulator.base_url, a, code).json()
+            exchange(
+                emulator.http, emulator.base_url, a, code, emulator.code_verifier_for(code)
+            ).json()
             for a, code in zip((app, other_app), codes, strict=True)
         ]
         answers = [

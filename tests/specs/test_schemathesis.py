@@ -57,7 +57,9 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         "--rate-limit-revoke",
         "off",
     ]
-    with run_emulator(folder, *limits, "--auth-failures-per-minute", "100000") as emulator:
+    # The documents give the RFC's statuses for OAuth errors (TikTok answers 200 in practice).
+    rfc_statuses = ["--no-oauth-errors-http-200", "--auth-failures-per-minute", "100000"]
+    with run_emulator(folder, *limits, *rfc_statuses) as emulator:
         app = emulator.create_app()
         code = emulator.authorize(app, emulator.create_user(follower_count=5), SCOPES)
         tokens = emulator.http.post(
@@ -68,6 +70,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
                 "grant_type": "authorization_code",
                 "code": code,
                 "redirect_uri": app["redirect_uris"][0],
+                "code_verifier": emulator.code_verifier_for(code) or "",
             },
             headers={"Authorization": ""},
         ).json()

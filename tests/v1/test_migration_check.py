@@ -53,8 +53,7 @@ def test_a_v1_web_app_is_told_what_is_left(fresh_emulator: EmulatorProcess) -> N
     assert off_domain.status_code == 400 and "redirect domain" in off_domain.text
 
     tokens = v1_exchange(emulator, app, code_of(redirect_to))["data"]
-    mixed = refresh(emulator, app, tokens["refresh_token"])
-    assert mixed.json()["error"] == "invalid_grant"  # mixing
+    assert refresh(emulator, app, tokens["refresh_token"]).json()["error"] == "invalid_grant"
     assert findings(emulator, app) == ["no_redirect_uri", "v1_calls", "mixed_token_use"]
 
     result = run_check(emulator, app)

@@ -11,7 +11,8 @@ counters, pending faults, request log), so a test pays milliseconds, not a serve
         client = TikTokClient(app["client_key"], app["client_secret"],
                               base_url=tiktok_emulator.base_url,
                               redirect_uri=app["redirect_uris"][0])
-        assert client.exchange_code(code).open_id
+        verifier = tiktok_emulator.code_verifier_for(code)  # authorize sends PKCE (S256)
+        assert client.exchange_code(code, code_verifier=verifier).open_id
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ def tiktok_emulator_session(
 @pytest.fixture
 def tiktok_emulator(tiktok_emulator_session: InProcessEmulator) -> InProcessEmulator:
     """An empty emulator: ``base_url``, ``create_app``, ``create_user``,
-    ``authorize(user, app, scopes) -> code``, ``advance_clock``, ``inject_fault``,
-    ``readiness(app)`` (will the app work on TikTok?)."""
+    ``authorize(user, app, scopes, pkce=True) -> code``, ``code_verifier_for(code)``,
+    ``advance_clock``, ``inject_fault``, ``readiness(app)`` (will the app work on TikTok?)."""
     tiktok_emulator_session.reset()
     return tiktok_emulator_session
