@@ -48,6 +48,14 @@ class AdminRuntime:
     async def close(self) -> None:
         await self.webhooks.close()
 
+    async def reset(self) -> None:
+        """Forget what this process keeps beside the database: faults, the request log, known
+        secrets, webhook deliveries in flight (the dispatcher stays usable)."""
+        await self.webhooks.close()
+        self.faults.clear()
+        self.requests.clear()
+        self.known_secrets.clear()
+
 
 async def start_admin(service: AuthorizationService, seeds: list[SeedFile]) -> AdminRuntime:
     """The runtime of a started ``service`` whose database holds ``seeds`` already."""

@@ -15,7 +15,7 @@ from loginkit.core.webhooks import RemovalReason
 from loginkit.emulator.faults import fault_from_fields
 from loginkit.emulator.request_log import LoggedRequest
 from loginkit.emulator.runtime import admin, admin_store
-from loginkit.server.context import service, throttle
+from loginkit.server.context import reset_emulator, service
 from loginkit.server.portal.pages import field, page, redirect, render_page
 
 __all__ = ["routes"]
@@ -161,12 +161,7 @@ async def advance_clock(request: Request, form: FormData) -> Response:
 
 @page
 async def reset(request: Request, form: FormData) -> Response:
-    await service(request).reset()
-    await throttle(request).reset()
-    runtime = admin(request)
-    runtime.faults.clear()
-    runtime.requests.clear()
-    runtime.known_secrets.clear()
+    await reset_emulator(request)
     return redirect("/portal/controls", request, "Everything was deleted.")
 
 

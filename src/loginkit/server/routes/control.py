@@ -24,7 +24,7 @@ from loginkit.emulator.registrations import (
     update_registration,
 )
 from loginkit.emulator.runtime import admin, admin_store
-from loginkit.server.context import service, settings, throttle
+from loginkit.server.context import reset_emulator, service, settings
 from loginkit.server.endpoint import Family, endpoint
 from loginkit.server.routes.control_contract import (
     Conflict,
@@ -338,12 +338,8 @@ async def advance_clock(request: Request, body: ClockAdvance) -> ClockView:
 
 @operation("POST", "/emulator/reset", "Back to an empty emulator", returns=Empty, errors=(401,))
 async def reset(request: Request) -> Empty:
-    """Back to an empty emulator: data, clock, counters, pending faults and the request log."""
-    await service(request).reset()
-    await throttle(request).reset()
-    runtime = admin(request)
-    runtime.faults.clear()
-    runtime.requests.clear()
+    """Back to an empty emulator: ``reset_emulator``."""
+    await reset_emulator(request)
     return Empty()
 
 
