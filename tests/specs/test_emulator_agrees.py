@@ -61,11 +61,20 @@ def _tokens(emulator: EmulatorProcess, app: dict[str, Any], scopes: list[str]) -
     response = httpx2.post(
         f"{emulator.base_url}/v2/oauth/token/",
         data=_credentials(app)
-        | {"code": code, "grant_type": "authorization_code", "redirect_uri": REDIRECT},
+        | {
+            "code": code,
+            "grant_type": "authorization_code",
+            "redirect_uri": REDIRECT,
+            "code_verifier": emulator.code_verifier_for(code) or "",
+        },
     )
     body: dict[str, Any] = assert_conforms("exchangeToken", response)
     assert response.status_code == 200
     return body
+
+
+PKCE_CHALLENGE = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+"""RFC 7636 appendix B's S256 challenge: TikTok requires PKCE from web apps too."""
 
 
 def _credentials(app: dict[str, Any]) -> dict[str, str]:
@@ -81,6 +90,8 @@ def test_authorize_answers_a_page_or_a_documented_error(
         "redirect_uri": REDIRECT,
         "state": "s",
         "response_type": "code",
+        "code_challenge": PKCE_CHALLENGE,
+        "code_challenge_method": "S256",
     }
     page = httpx2.get(f"{emulator.base_url}/v2/auth/authorize/", params=params)
     assert page.status_code == 200
@@ -204,6 +215,8 @@ def test_redirect_carries_code_scopes_and_state(
             "scope": "user.info.basic,user.info.stats",
             "state": "xyz",
             "response_type": "code",
+            "code_challenge": PKCE_CHALLENGE,
+            "code_challenge_method": "S256",
         },
     )["redirect_to"]
     assert redirect_to.startswith(REDIRECT)

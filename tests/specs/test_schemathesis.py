@@ -68,6 +68,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
                 "grant_type": "authorization_code",
                 "code": code,
                 "redirect_uri": app["redirect_uris"][0],
+                "code_verifier": emulator.code_verifier_for(code) or "",
             },
             headers={"Authorization": ""},
         ).json()
