@@ -83,6 +83,10 @@ def _tokens(emulator: EmulatorProcess, app: dict[str, Any], scopes: list[str]) -
     return body
 
 
+PKCE_CHALLENGE = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+"""RFC 7636 appendix B's S256 challenge: TikTok requires PKCE from web apps too."""
+
+
 def _credentials(app: dict[str, Any]) -> dict[str, str]:
     return {"client_key": app["client_key"], "client_secret": app["client_secret"]}
 
