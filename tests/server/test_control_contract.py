@@ -183,7 +183,8 @@ CONTROL_OPERATIONS = {
 
 def _served_control_routes() -> set[tuple[str, str]]:
     """Every (path, method) the emulator routes under /emulator/, from the app itself."""
-    app = create_app(Settings(database_url="sqlite:///unused.sqlite3", admin_token="x" * 32, seed_demo=False))
+    settings = Settings(database_url="sqlite:///unused.sqlite3", admin_token="x" * 32, seed_demo=False)
+    app = create_app(settings)
     return {
         (route.path, method.lower())
         for route in app.routes

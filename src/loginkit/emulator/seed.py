@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import secrets
 from contextlib import suppress
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any, Self
 
@@ -33,8 +33,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from loginkit.core.models import App, AuthorizationCode, Grant, Platform, Token, TokenKind, User
-from loginkit.core.redirect_uris import NO_REDIRECT_URI, redirect_uri_errors
-from loginkit.core.scopes import BASIC_SCOPE, unknown_scopes
+from loginkit.core.registration import NEW_APP, Registration, validate_registration
+from loginkit.core.scopes import BASIC_SCOPE
 from loginkit.core.secrets import SecretHasher, hash_secret, new_id
 from loginkit.core.store import AlreadyExists
 from loginkit.emulator.records import AppSettings
@@ -66,20 +66,24 @@ class _Entry(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-def app_registration_problems(
-    platform: Platform, redirect_uris: list[str], redirect_domains: list[str], scopes: list[str]
-) -> list[str]:
-    """The control API's rules for an app's redirect URIs and scopes (``strict`` off).
+def app_registration_problems(app: SeedApp) -> list[str]:
+    """The control API's registration rules for a seed app (``strict`` off), as ``field: problem``.
 
-    The one call site of the registration rules for seed files: point it at the shared
-    app-registration validator once there is one.
+    A seed file is a snapshot: its redirect domains are registered already, so the rule that
+    froze changes to them on 2023-06-12 does not apply. Sandbox targets are usernames here;
+    ``SeedFile.reference_problems`` checks them.
     """
-    problems = redirect_uri_errors(redirect_uris, platform, strict=False)
-    if redirect_domains:  # a v1 app that has not registered redirect URIs yet
-        problems = [p for p in problems if p != NO_REDIRECT_URI]
-    if unknown := unknown_scopes(scopes):
-        problems.append(f"unknown scopes: {', '.join(unknown)}")
-    return problems
+    fields = {
+        "name": app.name or app.client_key,
+        "platform": app.platform,
+        "redirect_uris": app.redirect_uris,
+        "redirect_domains": app.redirect_domains,
+        "scopes": app.scopes,
+        "webhook_url": app.webhook_url,
+    }
+    current = replace(NEW_APP, platform=app.platform, redirect_domains=tuple(app.redirect_domains))
+    checked = validate_registration(fields, now=0, strict=False, current=current)
+    return [] if isinstance(checked, Registration) else [f"{p.field}: {p.message}" for p in checked]
 
 
 class SeedApp(_Entry):
@@ -102,9 +106,7 @@ class SeedApp(_Entry):
     def _registrable(self) -> Self:
         if (self.client_secret is None) == (self.client_secret_hash is None):
             raise ValueError("give exactly one of client_secret and client_secret_hash")
-        problems = app_registration_problems(
-            self.platform, self.redirect_uris, self.redirect_domains, self.scopes
-        )
+        problems = app_registration_problems(self)
         if problems:
             raise ValueError("; ".join(problems))
         return self
