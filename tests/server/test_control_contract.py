@@ -183,7 +183,7 @@ CONTROL_OPERATIONS = {
 
 def _served_control_routes() -> set[tuple[str, str]]:
     """Every (path, method) the emulator routes under /emulator/, from the app itself."""
-    settings = Settings(database_url="sqlite:///unused.sqlite3", admin_token="x" * 32, seed_demo=False)
+    settings = Settings(database_url="sqlite:///unused.db", admin_token="x" * 32, seed_demo=False)
     app = create_app(settings)
     return {
         (route.path, method.lower())
