@@ -157,6 +157,21 @@ def test_clock_and_reset(fresh_emulator: EmulatorProcess) -> None:
     assert fresh_emulator.http.get("/emulator/apps").status_code == 200
 
 
+def test_reset_also_forgets_faults_and_the_request_log(
+    fresh_emulator: EmulatorProcess,
+) -> None:
+    fault = {"endpoint": "/v2/oauth/token/", "count": 5, "error": "temporarily_unavailable"}
+    fresh_emulator.control("POST", "/emulator/faults", fault)
+    httpx2.post(f"{fresh_emulator.base_url}/v2/oauth/token/", data={"grant_type": "x"})
+    assert fresh_emulator.control("GET", "/emulator/requests")
+
+    fresh_emulator.control("POST", "/emulator/reset")
+    assert fresh_emulator.control("GET", "/emulator/faults") == []
+    assert fresh_emulator.control("GET", "/emulator/requests") == []
+    ok = httpx2.post(f"{fresh_emulator.base_url}/v2/oauth/token/", data={"grant_type": "x"})
+    assert ok.json()["error"] != "temporarily_unavailable"  # the fault is gone, not just hidden
+
+
 def test_deleting_an_app_ends_its_tokens(emulator: EmulatorProcess) -> None:
     app = emulator.create_app()
     token = httpx2.post(
