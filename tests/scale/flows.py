@@ -18,14 +18,16 @@ def form_post(
 def exchange(
     http: httpx2.Client, base_url: str, app: dict[str, Any], code: str, code_verifier: str | None
 ) -> httpx2.Response:
-    return form_post(http, base_url, "/v2/oauth/token/", {
+    form = {
         "client_key": app["client_key"],
         "client_secret": app["client_secret"],
         "grant_type": "authorization_code",
         "code": code,
         "redirect_uri": app["redirect_uris"][0],
-        "code_verifier": code_verifier or "",
-    })  # fmt: skip
+    }
+    if code_verifier is not None:  # an app without PKCE sends no code_verifier at all
+        form["code_verifier"] = code_verifier
+    return form_post(http, base_url, "/v2/oauth/token/", form)
 
 
 def outcome(response: httpx2.Response) -> str:

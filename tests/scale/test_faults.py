@@ -140,7 +140,9 @@ def run_load_with_a_crash(servers: list[Server]) -> tuple[list[Sequence], list[i
     with ThreadPoolExecutor(CLIENTS) as pool:
         futures = [pool.submit(client_work, c) for c in clients]
         for _ in range(CLIENTS * SEQUENCES_PER_CLIENT // 3):
-            done.acquire()
+            while not done.acquire(timeout=1):  # a client that failed releases nothing
+                for failed in (f for f in futures if f.done() and f.exception()):
+                    failed.result()
         victim.kill()
         time.sleep(0.5)  # let the load run into the dead server
         victim.start()
