@@ -129,7 +129,6 @@ def users_list(ctx: click.Context, as_json: bool) -> None:
     _output(_call(ctx, "GET", "/emulator/users"), as_json, _USER_COLUMNS)
 
 
-
 @users.command("sign-out")
 @click.argument("username")
 @click.option("--json", "as_json", is_flag=True)
