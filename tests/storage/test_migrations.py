@@ -118,3 +118,9 @@ def test_a_database_behind_head_is_migrated(new_database: Callable[[], Database]
 
     database(old)
     database(migrate)
+
+
+def test_migration_head_constant_matches_alembic() -> None:
+    from alembic.script import ScriptDirectory
+
+    assert ScriptDirectory.from_config(alembic_config()).get_current_head() == HEAD
