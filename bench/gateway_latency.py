@@ -118,6 +118,7 @@ def main() -> None:
                 "code": code,
                 "grant_type": "authorization_code",
                 "redirect_uri": app["redirect_uris"][0],
+                "code_verifier": emulator.code_verifier_for(code),
             },
             timeout=10,
         ).json()

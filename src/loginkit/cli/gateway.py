@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
@@ -10,7 +9,7 @@ import click
 
 from loginkit.cli.extras import require_extra
 from loginkit.cli.options import settings_from_context, settings_options
-from loginkit.cli.ports import listen
+from loginkit.cli.ports import listen, run_servers
 from loginkit.config import Group
 
 
@@ -45,7 +44,7 @@ def gateway(ctx: click.Context, /, **_options: Any) -> None:
     }
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     try:
-        asyncio.run(
+        run_servers(
             serve_gateway(
                 capability,
                 host=settings.host,

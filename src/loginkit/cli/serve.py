@@ -20,7 +20,7 @@ from uvicorn.supervisors import Multiprocess
 
 from loginkit.cli.extras import require_extras_for
 from loginkit.cli.options import settings_from_context, settings_options
-from loginkit.cli.ports import listen
+from loginkit.cli.ports import listen, run_servers
 from loginkit.config import DEV_ADMIN_TOKEN, Group, Settings
 
 if TYPE_CHECKING:
@@ -100,7 +100,7 @@ def serve(ctx: click.Context, /, **_options: Any) -> None:
         _serve_workers(settings)
         return
     with _stopped_quietly():
-        asyncio.run(_serve_one(settings))
+        run_servers(_serve_one(settings))
 
 
 async def _serve_one(settings: Settings) -> None:
@@ -220,7 +220,7 @@ def up(ctx: click.Context, /, with_gateway: bool, **_options: Any) -> None:
     require_extras_for(settings, gateway=with_gateway)
     configure_logging()
     with _stopped_quietly():
-        asyncio.run(_serve_everything(settings, with_gateway))
+        run_servers(_serve_everything(settings, with_gateway))
 
 
 def _demo_app(settings: Settings) -> Any:
