@@ -11,6 +11,7 @@ import httpx2
 
 from loginkit.client._base import BaseClient
 from loginkit.client._protocol import DEFAULT_USER_FIELDS, Flow, Sleep
+from loginkit.client._tls import shared_tls_context
 from loginkit.client.models import ClientToken, TokenSet, UserProfile
 
 __all__ = ["TikTokClient"]
@@ -31,7 +32,9 @@ class TikTokClient(BaseClient):
     ) -> None:
         super().__init__(client_key, client_secret, **options)
         self._owns_http = http_client is None
-        self._http = http_client or httpx2.Client(timeout=self.timeout)
+        self._http = http_client or httpx2.Client(
+            timeout=self.timeout, verify=shared_tls_context()
+        )
 
     def close(self) -> None:
         if self._owns_http:
