@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from limits.aio.storage import Storage
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from loginkit.config import Settings
@@ -17,6 +17,7 @@ from loginkit.server import metrics
 from loginkit.server.openapi import openapi_json
 from loginkit.server.portal import app as portal_app
 from loginkit.server.ratelimit import RateLimits, limits_storage
+from loginkit.server.responses import JSONResponse
 from loginkit.server.routes import authorize, control, explain, landing, oauth, user, v1
 from loginkit.server.startup import RunningEmulator, start_emulator
 from loginkit.server.throttle import AuthFailureThrottle

@@ -14,7 +14,7 @@ from enum import Enum
 from functools import wraps
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from loginkit.core import observations
 from loginkit.core.errors import (
@@ -32,6 +32,7 @@ from loginkit.core.store import StoreUnavailable
 from loginkit.emulator.runtime import apply_fault, record_request
 from loginkit.server.logging import log_request
 from loginkit.server.metrics import observe_request
+from loginkit.server.responses import JSONResponse
 from loginkit.server.templates import render
 
 __all__ = ["Family", "endpoint", "no_store"]

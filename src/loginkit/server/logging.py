@@ -9,7 +9,6 @@ module's writer is installed: building a record cost more than the line itself.
 from __future__ import annotations
 
 import atexit
-import json
 import logging
 import queue
 import sys
@@ -17,6 +16,8 @@ import threading
 import time
 from logging.handlers import QueueHandler
 from typing import Any, TextIO
+
+import orjson
 
 __all__ = ["configure_logging", "log_request"]
 
@@ -33,7 +34,7 @@ def _json_line(created: float, level: str, logger: str, fields: dict[str, Any]) 
         "logger": logger,
         **fields,
     }
-    return json.dumps(entry, separators=(",", ":"))
+    return orjson.dumps(entry, default=str).decode()
 
 
 class _JsonLines(logging.Formatter):

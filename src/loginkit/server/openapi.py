@@ -14,9 +14,10 @@ import yaml
 from pydantic import BaseModel, TypeAdapter
 from pydantic.json_schema import JsonSchemaMode
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from loginkit.server.context import settings
+from loginkit.server.responses import JSONResponse
 from loginkit.server.routes import control, control_extra
 from loginkit.server.routes.control_contract import OPERATIONS, Operation, describe
 from loginkit.server.routes.control_models import (

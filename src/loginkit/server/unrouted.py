@@ -11,11 +11,12 @@ from typing import Any
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.types import ExceptionHandler
 
 from loginkit.core.errors import InvalidParams, OAuthError
 from loginkit.core.secrets import new_log_id
+from loginkit.server.responses import JSONResponse
 from loginkit.server.templates import render
 
 __all__ = ["exception_handlers"]

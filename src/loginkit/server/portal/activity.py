@@ -7,7 +7,7 @@ from dataclasses import asdict
 
 from starlette.datastructures import FormData
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from loginkit.core.models import Token
@@ -17,6 +17,7 @@ from loginkit.emulator.request_log import LoggedRequest
 from loginkit.emulator.runtime import admin, admin_store
 from loginkit.server.context import reset_emulator, service
 from loginkit.server.portal.pages import field, page, redirect, render_page
+from loginkit.server.responses import JSONResponse
 
 __all__ = ["routes"]
 

@@ -27,7 +27,7 @@ from loginkit.core.models import OAuthVersion
 from loginkit.core.scopes import SCOPES
 from loginkit.server.context import service, settings
 from loginkit.server.endpoint import Family, endpoint
-from loginkit.server.forms import parse_params
+from loginkit.server.forms import read_query
 from loginkit.server.personas import avatar_src, persona_from_form
 from loginkit.server.routes.v1 import Handler, logged_as_v1
 from loginkit.server.security import (
@@ -102,7 +102,7 @@ async def _page(request: Request, shown: Begun, errors: list[str] | None = None)
 
 async def _authorize(request: Request, version: OAuthVersion) -> Response:
     try:
-        params = parse_params(request.url.query)
+        params = read_query(request)
     except InvalidRequest as exc:
         raise AuthorizePageError("request", exc.detail) from exc
     request.state.client_key = params.get("client_key") or None  # for the request log

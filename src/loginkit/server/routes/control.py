@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from loginkit.core.errors import AuthorizePageError, InvalidRequest
 from loginkit.core.models import App, OAuthVersion, User
@@ -26,6 +26,7 @@ from loginkit.emulator.registrations import (
 from loginkit.emulator.runtime import admin, admin_store
 from loginkit.server.context import reset_emulator, service, settings
 from loginkit.server.endpoint import Family, endpoint
+from loginkit.server.responses import JSONResponse
 from loginkit.server.routes.control_contract import (
     Conflict,
     NotFound,

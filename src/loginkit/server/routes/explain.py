@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from loginkit.core.errors import InvalidRequest
@@ -11,6 +11,7 @@ from loginkit.emulator.app_readiness import MIGRATION_DAYS, readiness_report
 from loginkit.emulator.request_log import record_view
 from loginkit.emulator.runtime import admin
 from loginkit.server.context import service, settings
+from loginkit.server.responses import JSONResponse
 from loginkit.server.routes.control import _admin, _app_or_404
 from loginkit.server.routes.control_contract import NotFound
 

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import TypeVar
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from loginkit.server.context import service, settings
@@ -14,6 +14,7 @@ from loginkit.server.endpoint import Family, endpoint, no_store
 from loginkit.server.forms import read_form
 from loginkit.server.guard import guarded_client_call
 from loginkit.server.ratelimit import Limited
+from loginkit.server.responses import JSONResponse
 
 __all__ = ["routes"]
 

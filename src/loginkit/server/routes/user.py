@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from loginkit.core.errors import InvalidParams, InvalidRequest
 from loginkit.server.context import service
 from loginkit.server.endpoint import Family, endpoint
-from loginkit.server.forms import parse_params
+from loginkit.server.forms import read_query
 from loginkit.server.ratelimit import Limited, rate_limits
+from loginkit.server.responses import JSONResponse
 
 __all__ = ["routes"]
 
@@ -18,7 +19,7 @@ __all__ = ["routes"]
 @endpoint(Family.API)
 async def user_info(request: Request) -> Response:
     try:
-        query = parse_params(request.url.query)
+        query = read_query(request)
     except InvalidRequest as exc:
         raise InvalidParams(exc.description, detail=exc.detail) from exc
     svc = service(request)

@@ -17,7 +17,7 @@ from dataclasses import asdict, replace
 from functools import wraps
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from loginkit.core import v1
@@ -28,9 +28,10 @@ from loginkit.emulator.migration_check import DAY, migration_findings
 from loginkit.emulator.runtime import admin, record_call
 from loginkit.server.context import service, settings
 from loginkit.server.endpoint import Family, endpoint, no_store
-from loginkit.server.forms import FORM_CONTENT_TYPE, parse_params, read_form
+from loginkit.server.forms import FORM_CONTENT_TYPE, read_form, read_query
 from loginkit.server.guard import guarded_client_call
 from loginkit.server.ratelimit import Limited
+from loginkit.server.responses import JSONResponse
 from loginkit.server.routes.control import (
     _admin,
     _app_or_404,
@@ -47,7 +48,7 @@ Handler = Callable[[Request], Awaitable[Response]]
 
 
 async def _params(request: Request) -> dict[str, str]:
-    params = parse_params(request.url.query)
+    params = read_query(request)
     if request.headers.get("content-type", "").startswith(FORM_CONTENT_TYPE):
         form = await read_form(request, settings(request).max_body_bytes)
         both = sorted(set(params) & set(form))
