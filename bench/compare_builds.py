@@ -1,9 +1,9 @@
-"""Two builds of loginkit, the same write scenarios, interleaved in one run.
+"""Two builds of loginkit, the same scenarios, interleaved in one run.
 
 ``python bench/compare_builds.py --before /path/to/old/src --after src [--rounds 3]`` starts
 ``loginkit serve`` (SQLite, as in ``make bench``) once per build, each importing loginkit from
 its own source tree (``PYTHONPATH``, ahead of the installed package), then measures exchange,
-refresh and client_credentials on one build and the other in turn, ``--rounds`` times. Taking
+refresh, client_credentials and user info on one build and the other in turn, ``--rounds`` times. Taking
 turns spreads this machine's noise over both builds; the table prints every run and the median,
 and beside the rate the server's CPU time per request (user + system, from ``/proc``), which
 other processes competing for the machine disturb less than the rate.
@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from suite import (
+    FIELDS,
     FORM,
     Emulator,
     Plan,
@@ -36,7 +37,7 @@ from suite import (
     wrk,
 )
 
-SCENARIOS = ("exchange (authorization_code)", "refresh", "client_credentials")
+SCENARIOS = ("exchange (authorization_code)", "refresh", "client_credentials", "user info")
 
 
 def cpu_seconds(pid: int) -> float:
@@ -51,7 +52,11 @@ def measure(emulator: Emulator, scenario: str, c: int, plan: Plan, pid: int) -> 
     credentials = emulator.credentials()
     items = plan.items[c] + spare(c)
     timed: dict[str, Any] = {"method": "POST", "path": "/v2/oauth/token/", "headers": FORM}
-    if scenario == "client_credentials":
+    if scenario == "user info":
+        token = asyncio.run(emulator.mint_tokens(1))[0]["access_token"]
+        timed = {"path": f"/v2/user/info/?fields={FIELDS}", "seconds": plan.seconds}
+        timed["headers"] = {"Authorization": f"Bearer {token}"}
+    elif scenario == "client_credentials":
         timed |= {"seconds": plan.seconds}
         timed["body"] = form({**credentials, "grant_type": "client_credentials"})
     elif scenario == "refresh":

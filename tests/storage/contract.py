@@ -17,6 +17,7 @@ from loginkit.core.models import (
     Platform,
     Token,
     TokenKind,
+    TokenOwner,
     User,
 )
 from loginkit.core.pending import PENDING_LIFETIME, PendingAuthorization, new_session_id
@@ -191,6 +192,23 @@ class StoreContract:
         assert (await store.get_token(theirs.token_hash)).revoked_at is None  # type: ignore[union-attr]
         refresh = mine[1]
         assert not await store.rotate_refresh_token(refresh.token_hash, NOW + 6, [])
+
+    async def test_a_token_is_read_with_its_owner(self, store: AdminStore) -> None:
+        app = make_app()
+        await store.create_app(app)
+        grant, _ = await self._grant(store)
+        token = make_token(TokenKind.ACCESS, grant)
+        await store.add_token(token)
+        owner = await store.get_token_owner(token.token_hash)
+        assert owner == TokenOwner(token, await store.get_user(grant.user_id), app)
+        assert owner.user is not None and owner.user.user_id == grant.user_id
+        app_only = make_token(TokenKind.CLIENT)
+        await store.add_token(app_only)
+        assert await store.get_token_owner(app_only.token_hash) == TokenOwner(app_only, None, app)
+        orphan = replace(make_token(TokenKind.CLIENT), client_key="awnosuchapp00001")
+        await store.add_token(orphan)
+        assert await store.get_token_owner(orphan.token_hash) == TokenOwner(orphan, None, None)
+        assert await store.get_token_owner(hash_secret("unknown")) is None
 
     async def test_revoke_token_and_liveness(self, store: Store) -> None:
         token = make_token(TokenKind.CLIENT, expires_at=NOW + 10)

@@ -13,6 +13,7 @@ __all__ = [
     "Platform",
     "Token",
     "TokenKind",
+    "TokenOwner",
     "TokenResponse",
     "User",
 ]
@@ -117,6 +118,15 @@ class Token:
 
     def is_live(self, now: int) -> bool:
         return self.revoked_at is None and self.rotated_at is None and now < self.expires_at
+
+
+@dataclass(frozen=True, slots=True)
+class TokenOwner:
+    """A token with the user and the app it was issued to (None: deleted since), read together."""
+
+    token: Token
+    user: User | None
+    app: App | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,7 +29,7 @@ from loginkit.core.models import (
     AuthorizationCode,
     Grant,
     OAuthVersion,
-    Token,
+    TokenOwner,
     TokenResponse,
     User,
 )
@@ -178,11 +178,11 @@ class AuthorizationService:
 
     # ---- user info --------------------------------------------------------------------------
 
-    async def bearer_access_token(self, authorization: str | None) -> Token:
+    async def bearer_access_token(self, authorization: str | None) -> TokenOwner:
         """The live access token of an ``Authorization: Bearer`` header, for ``user_info``."""
         return await live_access_token(self.ctx, authorization)
 
-    async def user_info(self, token: Token, fields: str | None) -> dict[str, object]:
+    async def user_info(self, token: TokenOwner, fields: str | None) -> dict[str, object]:
         """``GET /v2/user/info/`` → the ``user`` object for ``bearer_access_token``'s token."""
         return await user_info(self.ctx, token, fields, avatar_base_url=self.avatar_base_url)
 

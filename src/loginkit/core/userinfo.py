@@ -17,7 +17,7 @@ from loginkit.core.errors import (
     ScopePermissionMissed,
 )
 from loginkit.core.explanations import token_problem
-from loginkit.core.models import Token, TokenKind, User
+from loginkit.core.models import Token, TokenKind, TokenOwner, User
 from loginkit.core.observations import attribute, observe
 from loginkit.core.policy import ScopeError
 from loginkit.core.scopes import USER_FIELDS, missing_scopes_for_fields, split_commas
@@ -89,10 +89,12 @@ def _profile_values(user: User, avatar_base_url: str) -> dict[str, object]:
     }
 
 
-async def live_access_token(ctx: Context, authorization: str | None) -> Token:
-    """The live user access token in ``authorization`` (read and hashed once per request)."""
+async def live_access_token(ctx: Context, authorization: str | None) -> TokenOwner:
+    """The live user access token in ``authorization``, with its user and app (read and hashed
+    once per request, in one read)."""
     raw = bearer_token(authorization)
-    token = await ctx.store.get_token(hash_secret(raw))
+    owner = await ctx.store.get_token_owner(hash_secret(raw))
+    token = None if owner is None else owner.token
     if token is not None:
         attribute(token.client_key)
     if token is None or token.kind is not TokenKind.ACCESS or not token.is_live(ctx.clock.now()):
@@ -101,14 +103,15 @@ async def live_access_token(ctx: Context, authorization: str | None) -> Token:
             detail="unknown, expired, revoked or non-user token",
             **_unusable_token(raw, token, ctx.clock.now()),
         )
-    return token
+    assert owner is not None
+    return owner
 
 
 async def user_info(
-    ctx: Context, token: Token, fields_param: str | None, *, avatar_base_url: str
+    ctx: Context, owner: TokenOwner, fields_param: str | None, *, avatar_base_url: str
 ) -> dict[str, object]:
-    """The ``user`` object for ``token`` (from ``live_access_token``)."""
-    assert token.user_id is not None
+    """The ``user`` object for ``owner``'s token (from ``live_access_token``)."""
+    token = owner.token
     fields = split_commas(fields_param or "")
     if not fields:
         raise InvalidParams("The fields parameter is required.", rule="fields.missing")
@@ -130,8 +133,7 @@ async def user_info(
             rule="fields.outside_scope",
             explanation=_outside_scope(fields, missing, token.scopes),
         )
-    user = await ctx.store.get_user(token.user_id)
-    app = await ctx.store.get_app(token.client_key)
+    user, app = owner.user, owner.app
     if user is None or app is None:
         raise AccessTokenInvalid(
             detail="the token's user or app was deleted", rule="access_token.owner_deleted"

@@ -8,7 +8,7 @@ from typing import Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import Connection
 
-from loginkit.core.models import App, AuthorizationCode, Grant, Token, User
+from loginkit.core.models import App, AuthorizationCode, Grant, Token, TokenOwner, User
 from loginkit.core.pending import PendingAuthorization
 from loginkit.emulator.records import AppSettings, WebhookDelivery
 from loginkit.storage import emulator_operations as emulator_ops
@@ -89,6 +89,9 @@ class SQLStore(ABC):
 
     async def get_token(self, token_hash: str) -> Token | None:
         return await self.run(ops.get_token, token_hash)
+
+    async def get_token_owner(self, token_hash: str) -> TokenOwner | None:
+        return await self.run(ops.get_token_owner, token_hash)
 
     async def rotate_refresh_token(self, old_hash: str, now: int, tokens: Sequence[Token]) -> bool:
         return await self.run(ops.rotate_refresh_token, old_hash, now, tokens)

@@ -14,7 +14,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Connection, Select, bindparam, delete, insert, select, update
+from sqlalchemy import (
+    LABEL_STYLE_TABLENAME_PLUS_COL,
+    Connection,
+    Select,
+    bindparam,
+    delete,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from loginkit.core.models import (
@@ -25,6 +34,7 @@ from loginkit.core.models import (
     Platform,
     Token,
     TokenKind,
+    TokenOwner,
     User,
 )
 from loginkit.core.pending import PendingAuthorization
@@ -236,11 +246,46 @@ get_user = _by_key(users, "user_id", user_from_row)
 get_code = _by_key(codes, "code_hash", code_from_row)
 get_token = _by_key(tokens, "token_hash", token_from_row)
 
+
+class _Columns:
+    """One table's columns of a joined row, by their own names (``tokens_kind`` → ``kind``)."""
+
+    __slots__ = ("_prefix", "_row")
+
+    def __init__(self, row: Any, table: Any) -> None:
+        self._row, self._prefix = row, f"{table.name}_"
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._row, self._prefix + name)
+
+
+def _token_owner_from_row(row: Any) -> TokenOwner:
+    user, app = _Columns(row, users), _Columns(row, apps)
+    return TokenOwner(
+        token=token_from_row(_Columns(row, tokens)),
+        user=None if user.user_id is None else user_from_row(user),
+        app=None if app.client_key is None else app_from_row(app),
+    )
+
+
+get_token_owner = PointRead(
+    select(tokens, users, apps)
+    .select_from(
+        tokens.outerjoin(users, users.c.user_id == tokens.c.user_id).outerjoin(
+            apps, apps.c.client_key == tokens.c.client_key
+        )
+    )
+    .where(tokens.c.token_hash == bindparam("key"))
+    .set_label_style(LABEL_STYLE_TABLENAME_PLUS_COL),
+    _token_owner_from_row,
+)
+
 POINT_READS: dict[str, PointRead[Any]] = {
     "app": get_app,
     "user": get_user,
     "code": get_code,
     "token": get_token,
+    "token_owner": get_token_owner,
 }
 """The hot reads, by record kind; the SQLite store runs the same statements on its reader."""
 

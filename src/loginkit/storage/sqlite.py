@@ -31,7 +31,7 @@ from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
-from loginkit.core.models import App, AuthorizationCode, Token, User
+from loginkit.core.models import App, AuthorizationCode, Token, TokenOwner, User
 from loginkit.core.store import StoreUnavailable
 from loginkit.storage import operations as ops
 from loginkit.storage.base import SQLStore
@@ -218,6 +218,10 @@ class SQLiteStore(SQLStore):
     async def get_token(self, token_hash: str) -> Token | None:
         token: Token | None = self._read("token", token_hash)
         return token
+
+    async def get_token_owner(self, token_hash: str) -> TokenOwner | None:
+        owner: TokenOwner | None = self._read("token_owner", token_hash)
+        return owner
 
     # ---- running operations -----------------------------------------------------------------
 

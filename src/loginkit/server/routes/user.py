@@ -23,10 +23,10 @@ async def user_info(request: Request) -> Response:
     except InvalidRequest as exc:
         raise InvalidParams(exc.description, detail=exc.detail) from exc
     svc = service(request)
-    token = await svc.bearer_access_token(request.headers.get("authorization"))
-    request.state.client_key = token.client_key
-    await rate_limits(request).check(Limited.USER_INFO, token.client_key)
-    user = await svc.user_info(token, query.get("fields"))
+    owner = await svc.bearer_access_token(request.headers.get("authorization"))
+    request.state.client_key = owner.token.client_key
+    await rate_limits(request).check(Limited.USER_INFO, owner.token.client_key)
+    user = await svc.user_info(owner, query.get("fields"))
     body = {
         "data": {"user": user},
         "error": {"code": "ok", "message": "", "log_id": request.state.log_id},
