@@ -6,7 +6,6 @@ import base64
 import hashlib
 import hmac
 import os
-import secrets
 import string
 import threading
 import time
@@ -32,11 +31,6 @@ __all__ = [
     "new_refresh_token",
     "secret_matches",
 ]
-
-_ALNUM = string.ascii_letters + string.digits
-_UNBIASED_LIMIT = 256 - 256 % len(_ALNUM)
-"""Bytes at or above this would favour the first alphabet letters under ``% 62``: drawn again."""
-
 
 class _RandomBytes:
     """Bytes from the OS's CSPRNG, fetched a few KiB at a time.
@@ -69,17 +63,26 @@ class _RandomBytes:
 _random_bytes = _RandomBytes()
 
 
-_TO_ALNUM = bytes(ord(_ALNUM[byte % len(_ALNUM)]) for byte in range(256))
-_BIASED_BYTES = bytes(range(_UNBIASED_LIMIT, 256))
+class _Alphabet:
+    """Random text over ``letters``: random bytes mapped in C (``bytes.translate``); the bytes that
+    would favour the first letters under ``% len(letters)`` are deleted, and more are drawn until
+    ``length`` remain."""
+
+    def __init__(self, letters: str) -> None:
+        unbiased_limit = 256 - 256 % len(letters)
+        self._to_letters = bytes(ord(letters[byte % len(letters)]) for byte in range(256))
+        self._biased = bytes(range(unbiased_limit, 256))
+
+    def random(self, length: int) -> str:
+        drawn = b""
+        while len(drawn) < length:
+            taken = _random_bytes.take(length + length // 8)
+            drawn += taken.translate(self._to_letters, self._biased)
+        return drawn[:length].decode("ascii")
 
 
-def _random_alnum(length: int) -> str:
-    # Random bytes mapped to the alphabet in C (``bytes.translate``); the bytes that would bias
-    # the mapping are deleted, and more are drawn until ``length`` remain.
-    drawn = b""
-    while len(drawn) < length:
-        drawn += _random_bytes.take(length + length // 8).translate(_TO_ALNUM, _BIASED_BYTES)
-    return drawn[:length].decode("ascii")
+_ALNUM = _Alphabet(string.ascii_letters + string.digits)
+_CLIENT_KEY_LETTERS = _Alphabet(string.ascii_lowercase + string.digits)
 
 
 def _random_below(bound: int) -> int:
@@ -97,10 +100,10 @@ REGION = "va"
 
 def _user_token(prefix: str, shapes: IdShapes) -> str:
     if shapes is IdShapes.CLASSIC:
-        return prefix + _random_alnum(64)  # 381 random bits
+        return prefix + _ALNUM.random(64)  # 381 random bits
     # As TikTok issues them today: ``act.`` + 60 alphanumerics + ``!6509.va`` (72 characters;
     # 357 random bits in the alphanumerics).
-    return f"{prefix}{_random_alnum(60)}!{_random_below(10_000):04d}.{REGION}"
+    return f"{prefix}{_ALNUM.random(60)}!{_random_below(10_000):04d}.{REGION}"
 
 
 def new_access_token(shapes: IdShapes = IdShapes.TIKTOK) -> str:
@@ -113,7 +116,7 @@ def new_refresh_token(shapes: IdShapes = IdShapes.TIKTOK) -> str:
 
 
 def new_client_access_token() -> str:
-    return "clt." + _random_alnum(64)
+    return "clt." + _ALNUM.random(64)
 
 
 def new_code(shapes: IdShapes = IdShapes.TIKTOK) -> str:
@@ -124,18 +127,18 @@ def new_code(shapes: IdShapes = IdShapes.TIKTOK) -> str:
     the callback fail here as it would against TikTok.
     """
     if shapes is IdShapes.CLASSIC:
-        return f"{_random_alnum(64)}*{_random_below(10)}!{_random_below(10_000):04d}.e1"
+        return f"{_ALNUM.random(64)}*{_random_below(10)}!{_random_below(10_000):04d}.e1"
     body = base64.urlsafe_b64encode(_random_bytes.take(165)).decode("ascii")  # 220 characters
-    return f"{body}*{_random_alnum(1)}!{_random_below(10_000):04d}.{REGION}"
+    return f"{body}*{_ALNUM.random(1)}!{_random_below(10_000):04d}.{REGION}"
 
 
 def new_client_key() -> str:
     """TikTok client keys are 16 characters starting ``aw``."""
-    return "aw" + "".join(secrets.choice(string.ascii_lowercase + string.digits) for _ in range(14))
+    return "aw" + _CLIENT_KEY_LETTERS.random(14)
 
 
 def new_client_secret() -> str:
-    return _random_alnum(40)
+    return _ALNUM.random(40)
 
 
 def new_id() -> str:
