@@ -277,6 +277,20 @@ class StoreContract:
         await store.save_app_settings(changed)
         assert await store.get_app_settings(app.client_key) == changed
 
+    async def test_an_app_is_created_with_its_settings_or_not_at_all(
+        self, store: AdminStore
+    ) -> None:
+        app = make_app()
+        settings = AppSettings(app.client_key, "w" * 32, "https://a.example/hook", True, ("u1",))
+        await store.create_app_with_settings(app, settings)
+        assert await store.get_app(app.client_key) == app
+        assert await store.get_app_settings(app.client_key) == settings
+        taken = replace(make_app(), name="Second")
+        with pytest.raises(AlreadyExists):
+            await store.create_app_with_settings(taken, replace(settings, webhook_secret="x" * 32))
+        assert await store.get_app(app.client_key) == app
+        assert await store.get_app_settings(app.client_key) == settings
+
     async def test_users_are_updated_and_deleted_with_their_grants(self, store: AdminStore) -> None:
         grant, code = await self._grant(store)
         token = make_token(TokenKind.ACCESS, grant)

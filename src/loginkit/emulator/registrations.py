@@ -30,10 +30,23 @@ def _registered(app: App, registration: Registration) -> App:
     )
 
 
+def _default_settings(client_key: str) -> AppSettings:
+    return AppSettings(client_key=client_key, webhook_secret=secrets.token_hex(20))
+
+
 async def app_settings_of(store: AdminStore, client_key: str) -> AppSettings:
     """The app's portal settings, or the defaults (with a fresh webhook secret) if it has none."""
     found = await store.get_app_settings(client_key)
-    return found or AppSettings(client_key=client_key, webhook_secret=secrets.token_hex(20))
+    return found or _default_settings(client_key)
+
+
+def _with_registration(settings: AppSettings, registration: Registration) -> AppSettings:
+    return replace(
+        settings,
+        webhook_url=registration.webhook_url,
+        sandbox=registration.sandbox,
+        sandbox_targets=registration.sandbox_targets,
+    )
 
 
 def registration_of(app: App, app_settings: AppSettings) -> Registration:
@@ -51,14 +64,7 @@ def registration_of(app: App, app_settings: AppSettings) -> Registration:
 
 async def _save_settings(store: AdminStore, client_key: str, registration: Registration) -> None:
     current = await app_settings_of(store, client_key)
-    await store.save_app_settings(
-        replace(
-            current,
-            webhook_url=registration.webhook_url,
-            sandbox=registration.sandbox,
-            sandbox_targets=registration.sandbox_targets,
-        )
-    )
+    await store.save_app_settings(_with_registration(current, registration))
 
 
 async def create_registered_app(
@@ -75,8 +81,8 @@ async def create_registered_app(
         created_at=now,
     )
     app = _registered(blank, registration)
-    await store.create_app(app)
-    await _save_settings(store, app.client_key, registration)
+    settings = _with_registration(_default_settings(app.client_key), registration)
+    await store.create_app_with_settings(app, settings)  # one transaction, one commit
     return app
 
 

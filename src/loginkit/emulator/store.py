@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from loginkit.core.models import Grant, Token, User
+from loginkit.core.models import App, Grant, Token, User
 from loginkit.core.store import Store
 from loginkit.emulator.records import AppSettings, WebhookDelivery
 
@@ -23,6 +23,12 @@ class AdminStore(Store, Protocol):
 
     async def save_app_settings(self, settings: AppSettings) -> None:
         """Insert or replace the settings of one app."""
+
+    async def create_app_with_settings(self, app: App, settings: AppSettings) -> None:
+        """``create_app`` and ``save_app_settings`` in one transaction.
+
+        Raises: AlreadyExists (nothing saved) if the client_key is taken.
+        """
 
     # ---- users ------------------------------------------------------------------------------
     async def update_user(self, user: User) -> bool:

@@ -156,6 +156,9 @@ class SQLStore(ABC):
     async def save_app_settings(self, settings: AppSettings) -> None:
         await self.run(emulator_ops.save_app_settings, settings)
 
+    async def create_app_with_settings(self, app: App, settings: AppSettings) -> None:
+        await self.run(emulator_ops.create_app_with_settings, app, settings)
+
     async def update_user(self, user: User) -> bool:
         return await self.run(emulator_ops.update_user, user)
 

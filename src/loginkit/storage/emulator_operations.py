@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from loginkit.core.models import Grant, Token, User
+from loginkit.core.models import App, Grant, Token, User
 from loginkit.core.store import AlreadyExists
 from loginkit.emulator.records import AppSettings, DeliveryAttempt, DeliveryStatus, WebhookDelivery
 from loginkit.storage import operations as ops
@@ -52,6 +52,11 @@ def save_app_settings(conn: Connection, settings: AppSettings) -> None:
     where = app_settings.c.client_key == settings.client_key
     if conn.execute(update(app_settings).where(where).values(row)).rowcount == 0:
         conn.execute(insert(app_settings), row)
+
+
+def create_app_with_settings(conn: Connection, app: App, settings: AppSettings) -> None:
+    ops.create_app(conn, app)
+    save_app_settings(conn, settings)
 
 
 def delete_app(conn: Connection, client_key: str) -> bool:
