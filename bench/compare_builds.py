@@ -3,10 +3,10 @@
 ``python bench/compare_builds.py --before /path/to/old/src --after src [--rounds 3]`` starts
 ``loginkit serve`` (SQLite, as in ``make bench``) once per build, each importing loginkit from
 its own source tree (``PYTHONPATH``, ahead of the installed package), then measures exchange,
-refresh, client_credentials and user info on one build and the other in turn, ``--rounds`` times. Taking
-turns spreads this machine's noise over both builds; the table prints every run and the median,
-and beside the rate the server's CPU time per request (user + system, from ``/proc``), which
-other processes competing for the machine disturb less than the rate.
+refresh, client_credentials and user info on one build and the other in turn, ``--rounds``
+times. Taking turns spreads this machine's noise over both builds; the table prints every run
+and the median, and beside the rate the server's CPU time per request (user + system, from
+``/proc``), which other processes competing for the machine disturb less than the rate.
 
 The "before" tree is typically a second worktree: ``git worktree add /tmp/before <commit>``.
 """
