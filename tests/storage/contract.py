@@ -232,11 +232,13 @@ class StoreContract:
         grant, code = await self._grant(store)
         await store.add_token(make_token(TokenKind.ACCESS, grant))
         await store.set_clock_offset(60)
+        await store.note_mixed_token_use("awcontract000001", NOW)
         await store.reset()
         assert await store.list_apps() == []
         assert await store.list_users() == []
         assert await store.get_code(code.code_hash) is None
         assert await store.get_clock_offset() == 0
+        assert await store.last_mixed_token_use("awcontract000001") is None
         assert await store.instance_secret() == secret
 
     async def test_stored_tokens_are_hashes_only(self, store: Store) -> None:

@@ -16,6 +16,7 @@ from loginkit.core.models import App, Grant, Token, User
 from loginkit.core.store import AlreadyExists
 from loginkit.emulator.records import AppSettings, DeliveryAttempt, DeliveryStatus, WebhookDelivery
 from loginkit.storage import operations as ops
+from loginkit.storage.compiled import Compiled
 from loginkit.storage.schema import (
     app_settings,
     codes,
@@ -66,10 +67,13 @@ def delete_app(conn: Connection, client_key: str) -> bool:
     return ops.delete_app(conn, client_key)
 
 
+_CLEAR_TABLES = (Compiled(delete(app_settings)), Compiled(delete(webhook_deliveries)))
+
+
 def reset(conn: Connection) -> None:
     ops.reset(conn)
-    conn.execute(delete(app_settings))
-    conn.execute(delete(webhook_deliveries))
+    for clear in _CLEAR_TABLES:
+        clear.execute(conn, {})
 
 
 # ---- users --------------------------------------------------------------------------------------

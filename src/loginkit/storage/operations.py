@@ -21,6 +21,7 @@ from sqlalchemy import (
     bindparam,
     delete,
     insert,
+    or_,
     select,
     update,
 )
@@ -280,12 +281,25 @@ get_token_owner = PointRead(
     _token_owner_from_row,
 )
 
+def _sandbox_targets_of(row: Any) -> tuple[str, ...] | None:
+    return tuple(json.loads(row.sandbox_targets)) if row.sandbox else None
+
+
+sandbox_targets = PointRead(
+    select(app_settings.c.sandbox, app_settings.c.sandbox_targets).where(
+        app_settings.c.client_key == bindparam("key")
+    ),
+    _sandbox_targets_of,
+)
+"""The target users of a sandbox app (None: not a sandbox app, or no settings saved)."""
+
 POINT_READS: dict[str, PointRead[Any]] = {
     "app": get_app,
     "user": get_user,
     "code": get_code,
     "token": get_token,
     "token_owner": get_token_owner,
+    "sandbox_targets": sandbox_targets,
 }
 """The hot reads, by record kind; the SQLite store runs the same statements on its reader."""
 
@@ -434,11 +448,22 @@ def revoke_token(conn: Connection, token_hash: str, now: int) -> None:
     )
 
 
+_CLEAR_TABLES = tuple(
+    Compiled(delete(table))
+    for table in (tokens, codes, grants, users, apps, pending_authorizations, browser_sessions)
+)
+_FORGET_EMULATOR_META = Compiled(
+    delete(meta).where(
+        or_(meta.c.key == bindparam("clock"), meta.c.key.startswith(bindparam("mixed")))
+    )
+)
+
+
 def reset(conn: Connection) -> None:
-    for table in (tokens, codes, grants, users, apps, pending_authorizations, browser_sessions):
-        conn.execute(delete(table))
-    conn.execute(delete(meta).where(meta.c.key == CLOCK_OFFSET))
-    conn.execute(delete(meta).where(meta.c.key.startswith(MIXED_TOKEN_USE)))
+    # Compiled once: the test fixture resets before every test.
+    for clear in _CLEAR_TABLES:
+        clear.execute(conn, {})
+    _FORGET_EMULATOR_META.execute(conn, {"clock": CLOCK_OFFSET, "mixed": MIXED_TOKEN_USE})
 
 
 def note_mixed_token_use(conn: Connection, client_key: str, now: int) -> None:
@@ -563,14 +588,3 @@ def live_grant_scopes(conn: Connection, client_key: str, user_id: str) -> frozen
         )
     )
     return frozenset(scope for (scopes,) in rows for scope in _split(scopes))
-
-
-def sandbox_targets(conn: Connection, client_key: str) -> tuple[str, ...] | None:
-    row = conn.execute(
-        select(app_settings.c.sandbox, app_settings.c.sandbox_targets).where(
-            app_settings.c.client_key == client_key
-        )
-    ).first()
-    if row is None or not row.sandbox:
-        return None
-    return tuple(json.loads(row.sandbox_targets))

@@ -223,6 +223,10 @@ class SQLiteStore(SQLStore):
         owner: TokenOwner | None = self._read("token_owner", token_hash)
         return owner
 
+    async def sandbox_targets(self, client_key: str) -> tuple[str, ...] | None:
+        targets: tuple[str, ...] | None = self._read("sandbox_targets", client_key)
+        return targets
+
     # ---- running operations -----------------------------------------------------------------
 
     async def run(
