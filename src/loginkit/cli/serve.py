@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import os
 import socket
@@ -62,9 +63,19 @@ async def _start(settings: Settings) -> RunningEmulator:
     from loginkit.server.startup import StartupError, start_emulator
 
     try:
-        return await start_emulator(settings)
+        running = await start_emulator(settings)
     except StartupError as exc:
         raise click.ClickException(str(exc)) from None
+    _freeze_startup_objects()
+    return running
+
+
+def _freeze_startup_objects() -> None:
+    """Leave what start-up built (modules, schema, settings, pools) out of every later garbage
+    collection: a full collection walked all of it while requests waited, which was the
+    token endpoints' p99 (40 ms at c=16 against a p50 of 3 ms)."""
+    gc.collect()
+    gc.freeze()
 
 
 def _uvicorn_server(app: Any, settings: Settings, port: int) -> uvicorn.Server:
@@ -193,7 +204,9 @@ def app_from_env() -> Starlette:
     from loginkit.server.logging import configure_logging
 
     configure_logging()
-    return create_app(Settings.model_validate_json(os.environ[WORKER_SETTINGS_ENV]))
+    app = create_app(Settings.model_validate_json(os.environ[WORKER_SETTINGS_ENV]))
+    _freeze_startup_objects()
+    return app
 
 
 @click.command()
