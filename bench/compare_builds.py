@@ -6,7 +6,8 @@ its own source tree (``PYTHONPATH``, ahead of the installed package), then measu
 refresh, client_credentials and user info on one build and the other in turn, ``--rounds``
 times. Taking turns spreads this machine's noise over both builds; the table prints every run
 and the median, and beside the rate the server's CPU time per request (user + system, from
-``/proc``), which other processes competing for the machine disturb less than the rate.
+``/proc``), which other processes competing for the machine disturb less than the rate, and
+wrk's p99 latency.
 
 The "before" tree is typically a second worktree: ``git worktree add /tmp/before <commit>``.
 """
@@ -87,6 +88,7 @@ def main() -> None:
     builds = {"before": options.before.resolve(), "after": options.after.resolve()}
     rates: dict[tuple[str, str], list[float]] = {}
     cpu_us: dict[tuple[str, str], list[float]] = {}
+    p99_ms: dict[tuple[str, str], list[float]] = {}
     pids: dict[str, int] = {}
     with tempfile.TemporaryDirectory(prefix="loginkit-compare-") as tmp, ExitStack() as stack:
         emulators: dict[str, Emulator] = {}
@@ -109,6 +111,7 @@ def main() -> None:
                     used = stats["cpu_us"]
                     rates.setdefault((scenario, name), []).append(stats["rps"])
                     cpu_us.setdefault((scenario, name), []).append(used)
+                    p99_ms.setdefault((scenario, name), []).append(stats["p99_ms"])
                     print(
                         f"  {scenario:<32} {name:<6} {stats['rps']:8.0f} rps {used:6.0f} µs CPU",
                         file=sys.stderr,
@@ -121,16 +124,17 @@ def main() -> None:
         f"c={c}, {options.rounds} rounds, the builds taking turns (order alternating per round).",
         "",
         "| scenario | before rps (runs) | after rps (runs) | median rps after / before"
-        " | before CPU µs/request | after CPU µs/request | median CPU after / before |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        " | before CPU µs/request | after CPU µs/request | median CPU after / before"
+        " | before p99 ms | after p99 ms | median p99 after / before |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for scenario in SCENARIOS:
         row = [scenario]
-        for figures in (rates, cpu_us):
+        for figures in (rates, cpu_us, p99_ms):
             before, after = figures[(scenario, "before")], figures[(scenario, "after")]
             row += [
-                " / ".join(f"{value:.0f}" for value in before),
-                " / ".join(f"{value:.0f}" for value in after),
+                " / ".join(f"{value:.0f}" if value >= 100 else f"{value:.1f}" for value in before),
+                " / ".join(f"{value:.0f}" if value >= 100 else f"{value:.1f}" for value in after),
                 f"{statistics.median(after) / statistics.median(before):.2f}x",
             ]
         lines.append("| " + " | ".join(row) + " |")
