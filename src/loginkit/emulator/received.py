@@ -22,14 +22,12 @@ ANSWER_OF = "error_body_of:"
 
 
 def received_params(request: Request) -> dict[str, str]:
-    parsed = getattr(request.state, "query", None)
-    query: bytes = request.scope.get("query_string", b"")
-    if isinstance(parsed, dict):  # the handler's own reading (``read_query``)
+    parsed = getattr(request.state, "query", None)  # the handler's own reading (``read_query``)
+    if isinstance(parsed, dict):
         params = dict(parsed)
-    elif query:
-        params = dict(parse_qsl(query.decode(errors="replace"), keep_blank_values=True))
     else:
-        params = {}
+        query: bytes = request.scope.get("query_string", b"")
+        params = dict(parse_qsl(query.decode(errors="replace"), keep_blank_values=True))
     form = getattr(request.state, "form", None)
     if isinstance(form, dict):
         params.update(form)

@@ -281,6 +281,7 @@ get_token_owner = PointRead(
     _token_owner_from_row,
 )
 
+
 def _sandbox_targets_of(row: Any) -> tuple[str, ...] | None:
     return tuple(json.loads(row.sandbox_targets)) if row.sandbox else None
 
